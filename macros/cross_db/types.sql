@@ -1,0 +1,17 @@
+{#- Exact decimal type for quantities, amounts and hours: the inventory tolerance rule
+    is evaluated in exact decimal arithmetic, never binary floating point. -#}
+{% macro type_quantity() -%}
+    {{ return(adapter.dispatch('type_quantity', 'chemsafe_esg')()) }}
+{%- endmacro %}
+
+{% macro default__type_quantity() -%}
+    decimal(38, 10)
+{%- endmacro %}
+
+{% macro type_date() -%}
+    {{ return(adapter.dispatch('type_date', 'chemsafe_esg')()) }}
+{%- endmacro %}
+
+{% macro default__type_date() -%}
+    date
+{%- endmacro %}

@@ -1,0 +1,138 @@
+{#-
+    check_references(base_model, references, consistency)
+
+    The cross-file part of the extract contract for one extract. A reference must
+    resolve to an *accepted* row of the referenced file (its stg_ model), else
+    orphan_reference: so a rejected parent takes its children with it. Consistency
+    rules (a finding's facility = its inspection's facility; an incident's facility
+    belongs to its site) give inconsistent_reference. Rows already rejected by parsing
+    keep their first reason. Output: the base model's columns plus rejection_reason,
+    rejection_column and rejection_value for every row (NULL = accepted).
+
+    references: list of {column, parent (stg model), parent_key, when (optional SQL
+    condition on the row, for polymorphic references such as corrective_actions)}.
+    consistency: list of {column (reported), reference (the referencing column),
+    parent_column, own_column, meaning}.
+-#}
+{% macro check_references(base_model, references, consistency) -%}
+{%- set checked_columns = [] -%}
+{%- for reference in references -%}
+    {%- if reference.column not in checked_columns -%}{%- do checked_columns.append(reference.column) -%}{%- endif -%}
+{%- endfor -%}
+
+with base as (
+
+    select * from {{ ref(base_model) }}
+
+),
+{%- for reference in references %}
+
+parent_{{ loop.index }} as (
+
+    select
+        {{ reference.parent_key }} as parent_key
+        {%- for rule in consistency if rule.reference == reference.column %},
+        {{ rule.parent_column }} as parent_{{ rule.parent_column }}
+        {%- endfor %}
+    from {{ ref(reference.parent) }}
+
+),
+{%- endfor %}
+
+joined as (
+
+    select
+        base._line,
+        base.parse_rejection_reason
+        {%- for column in checked_columns %},
+        base.{{ column }}
+        {%- endfor %}
+        {%- for rule in consistency %},
+        base.{{ rule.own_column }} as own_{{ loop.index }},
+        {%- for reference in references %}{% if reference.column == rule.reference %}
+        parent_{{ loop.index }}.parent_{{ rule.parent_column }} as expected_{{ loop.index }}_{{ rule.parent_column }}
+        {%- endif %}{% endfor %}
+        {%- endfor %}
+        {%- for reference in references %},
+        parent_{{ loop.index }}.parent_key as parent_{{ loop.index }}_key
+        {%- endfor %}
+    from base
+    {%- for reference in references %}
+    left join parent_{{ loop.index }}
+        on base.{{ reference.column }} = parent_{{ loop.index }}.parent_key
+        {%- if reference.get('when') %}
+        and base.{{ reference.when }}
+        {%- endif %}
+    {%- endfor %}
+
+),
+
+reference_rejections as (
+
+    select
+        _line,
+        case
+            when parse_rejection_reason is not null then null
+            {%- for column in checked_columns %}
+            when {{ _orphan_condition(column, references) }} then 'orphan_reference'
+            {%- endfor %}
+            {%- for rule in consistency %}
+            when {{ _inconsistent_condition(rule, loop.index, references) }} then 'inconsistent_reference'
+            {%- endfor %}
+        end as reference_rejection_reason,
+        case
+            when parse_rejection_reason is not null then null
+            {%- for column in checked_columns %}
+            when {{ _orphan_condition(column, references) }} then '{{ column }}'
+            {%- endfor %}
+            {%- for rule in consistency %}
+            when {{ _inconsistent_condition(rule, loop.index, references) }} then '{{ rule.column }}'
+            {%- endfor %}
+        end as reference_rejection_column,
+        case
+            when parse_rejection_reason is not null then null
+            {%- for column in checked_columns %}
+            when {{ _orphan_condition(column, references) }} then {{ column }}
+            {%- endfor %}
+            {%- for rule in consistency %}
+            when {{ _inconsistent_condition(rule, loop.index, references) }} then {{ rule.column }}
+            {%- endfor %}
+        end as reference_rejection_value
+    from joined
+
+),
+
+final as (
+
+    select
+        base.*,
+        coalesce(base.parse_rejection_reason, reference_rejections.reference_rejection_reason)
+            as rejection_reason,
+        coalesce(base.parse_rejection_column, reference_rejections.reference_rejection_column)
+            as rejection_column,
+        coalesce(base.parse_rejection_value, reference_rejections.reference_rejection_value)
+            as rejection_value
+    from base
+    inner join reference_rejections
+        on base._line = reference_rejections._line
+
+)
+
+select * from final
+{%- endmacro %}
+
+
+{% macro _orphan_condition(column, references) -%}
+    ({{ column }} is not null and coalesce(
+        {%- for reference in references -%}{%- if reference.column == column -%}
+            parent_{{ loop.index }}_key{{ ', ' }}
+        {%- endif -%}{%- endfor -%}
+        null) is null)
+{%- endmacro %}
+
+
+{% macro _inconsistent_condition(rule, rule_index, references) -%}
+    {%- for reference in references -%}{%- if reference.column == rule.reference -%}
+        (expected_{{ loop.index }}_{{ rule.parent_column }} <> own_{{ rule_index }})
+    {%- endif -%}{%- endfor -%}
+{%- endmacro %}

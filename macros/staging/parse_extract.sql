@@ -1,0 +1,219 @@
+{#-
+    parse_extract(file_name, columns, key)
+
+    The whole single-file part of the extract contract, for one raw extract:
+      1. every cell trimmed, empty = NULL;
+      2. exact duplicate rows (every trimmed cell equal, extra columns included)
+         collapse to one, counted in _copies;
+      3. every column parsed in contract order through
+         required -> type -> code or CAS form -> negative -> range; the first failure
+         is the row's rejection (reason, column, trimmed raw value);
+      4. among rows that parsed, rows sharing a key are all rejected (key_conflict).
+    Cross-file rules (references, consistency) are applied by the reference_checks
+    models. `columns` is a list of dicts: name, type (text|date|number|integer|boolean|
+    code|cas), and optionally required (default true), code_set, non_negative (default
+    true for number and integer), min_value, max_value, not_before (a date column this
+    one may not precede), first_of_month, pseudonymise (output <name> as a keyed hash
+    named by `as`).
+-#}
+{% macro parse_extract(file_name, columns, key) -%}
+{%- set raw_names = [] -%}
+{%- for column in columns -%}{%- do raw_names.append(column.name ~ '__raw') -%}{%- endfor -%}
+{%- set by_name = {} -%}
+{%- for column in columns -%}{%- do by_name.update({column.name: column}) -%}{%- endfor -%}
+
+with source as (
+
+    select * from {{ raw_extract(file_name) }}
+
+),
+
+cleaned as (
+
+    select
+        cast(_line as {{ dbt.type_bigint() }}) as _line,
+        {%- for column in columns %}
+        {{ trim_whitespace(column.name) }} as {{ column.name }}__raw,
+        {%- endfor %}
+        {{ trim_whitespace('_extras') }} as _extras
+    from source
+
+),
+
+deduplicated as (
+
+    select
+        min(_line) as _line,
+        count(*) as _copies,
+        {{ raw_names | join(',\n        ') }},
+        _extras
+    from cleaned
+    group by
+        {{ raw_names | join(',\n        ') }},
+        _extras
+
+),
+
+typed as (
+
+    select
+        deduplicated.*,
+        {%- for column in columns %}
+        {{ _typed_value(column) }} as {{ _output_name(column) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from deduplicated
+
+),
+
+validated as (
+
+    select
+        typed.*,
+        {%- for column in columns %}
+        {{ _rejection(column, by_name) }} as {{ column.name }}__rejection{{ ',' if not loop.last }}
+        {%- endfor %}
+    from typed
+
+),
+
+first_rejection as (
+
+    select
+        validated.*,
+        coalesce(
+            {%- for column in columns %}
+            {{ column.name }}__rejection{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as _parse_rejection,
+        case
+            {%- for column in columns %}
+            when {{ column.name }}__rejection is not null then '{{ column.name }}'
+            {%- endfor %}
+        end as _parse_rejection_column,
+        case
+            {%- for column in columns %}
+            when {{ column.name }}__rejection is not null then {{ _display_raw(column) }}
+            {%- endfor %}
+        end as _parse_rejection_value,
+        {{ _record_key(key, by_name) }} as record_key
+    from validated
+
+),
+
+key_checked as (
+
+    select
+        first_rejection.*,
+        case
+            when _parse_rejection is not null then _parse_rejection
+            when count(case when _parse_rejection is null then 1 end) over (
+                partition by {% for part in key %}{{ _output_name(by_name[part]) }}{{ ', ' if not loop.last }}{% endfor %}
+            ) > 1 then 'key_conflict'
+        end as rejection_reason
+    from first_rejection
+
+),
+
+final as (
+
+    select
+        _line,
+        _copies,
+        record_key,
+        rejection_reason as parse_rejection_reason,
+        case
+            when rejection_reason = 'key_conflict' then '{{ key | join("|") }}'
+            else _parse_rejection_column
+        end as parse_rejection_column,
+        case
+            when rejection_reason = 'key_conflict' then record_key
+            else _parse_rejection_value
+        end as parse_rejection_value,
+        {%- for column in columns %}
+        {{ _output_name(column) }},
+        {%- endfor %}
+        _extras
+    from key_checked
+
+)
+
+select * from final
+{%- endmacro %}
+
+
+{% macro _output_name(column) -%}
+    {{- column.get('as', column.name) -}}
+{%- endmacro %}
+
+
+{#- The trimmed raw value as it may be shown (personal identifiers only as keyed hash). -#}
+{% macro _display_raw(column) -%}
+    {%- if column.get('pseudonymise', false) -%}
+        {{ pseudonymise(column.name ~ '__raw') }}
+    {%- else -%}
+        {{ column.name }}__raw
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro _typed_value(column) -%}
+    {%- set raw = column.name ~ '__raw' -%}
+    {%- if column.type == 'text' -%}
+        {{ _display_raw(column) }}
+    {%- elif column.type == 'date' -%}
+        {{ parse_date_value(raw) }}
+    {%- elif column.type == 'number' -%}
+        {{ parse_number_value(raw) }}
+    {%- elif column.type == 'integer' -%}
+        {{ parse_integer_value(raw) }}
+    {%- elif column.type == 'boolean' -%}
+        {{ parse_boolean_value(raw) }}
+    {%- elif column.type == 'code' -%}
+        {{ parse_code_value(raw, column.code_set) }}
+    {%- elif column.type == 'cas' -%}
+        {{ parse_cas_value(raw) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("unknown column type " ~ column.type ~ " for " ~ column.name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- required -> type -> code or CAS form -> negative -> range: first failure wins. -#}
+{% macro _rejection(column, by_name) -%}
+    {%- set raw = column.name ~ '__raw' -%}
+    {%- set value = _output_name(column) -%}
+    {%- set type_reason = {
+        'text': none, 'date': 'bad_date', 'number': 'bad_number', 'integer': 'bad_integer',
+        'boolean': 'bad_boolean', 'code': 'unknown_code', 'cas': 'bad_cas'}[column.type] -%}
+    {%- set numeric = column.type in ('number', 'integer') -%}
+    {%- set has_range = column.get('min_value') is not none or column.get('max_value') is not none -%}
+    case
+        when {{ raw }} is null then {{ "'missing_required'" if column.get('required', true) else 'null' }}
+        {%- if type_reason is not none %}
+        when {{ value }} is null then '{{ type_reason }}'
+        {%- endif %}
+        {%- if numeric and not has_range and column.get('non_negative', true) %}
+        when {{ value }} < 0 then 'negative_value'
+        {%- endif %}
+        {%- if column.get('min_value') is not none %}
+        when {{ value }} < {{ column.min_value }} then 'out_of_range'
+        {%- endif %}
+        {%- if column.get('max_value') is not none %}
+        when {{ value }} > {{ column.max_value }} then 'out_of_range'
+        {%- endif %}
+        {%- if column.get('first_of_month', false) %}
+        when {{ dbt.date_trunc('month', value) }} <> {{ value }} then 'out_of_range'
+        {%- endif %}
+        {%- if column.get('not_before') %}
+        when {{ value }} < {{ _output_name(by_name[column.not_before]) }} then 'out_of_range'
+        {%- endif %}
+    end
+{%- endmacro %}
+
+
+{#- The row's key as text for the quarantine ('|' between parts; employee numbers hashed). -#}
+{% macro _record_key(key, by_name) -%}
+    {%- for part in key -%}
+        coalesce({{ _display_raw(by_name[part]) }}, ''){{ " || '|' || " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

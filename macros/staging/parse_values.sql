@@ -1,0 +1,74 @@
+{#- Value parsers of the extract contract ("Values"). Each takes the trimmed raw cell
+    (NULL when empty) and returns the typed value, or NULL when the cell does not parse.
+    The rejection reasons are assigned from these in parse_extract(). -#}
+
+{% macro date_pattern() -%}
+^[0-9]{4}-[0-9]{2}-[0-9]{2}$|^[0-9]{4}[.][0-9]{2}[.][0-9]{2}$|^[0-9]{4}/[0-9]{2}/[0-9]{2}$|^[0-9]{8}$
+{%- endmacro %}
+
+{% macro number_pattern() -%}
+^-?[0-9]+([.][0-9]+)?$|^-?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?$
+{%- endmacro %}
+
+{% macro cas_pattern() -%}
+^[1-9][0-9]{1,6}-[0-9]{2}-[0-9]$
+{%- endmacro %}
+
+{#- Zero-padded YYYY-MM-DD, YYYY.MM.DD, YYYY/MM/DD or YYYYMMDD, and a real calendar date. -#}
+{% macro parse_date_value(raw) -%}
+    {%- set digits = "replace(replace(replace(" ~ raw ~ ", '-', ''), '.', ''), '/', '')" -%}
+    case
+        when {{ regexp_like(raw, date_pattern()) }} and substr({{ raw }}, 1, 4) <> '0000'
+        then {{ dbt.safe_cast("substr(" ~ digits ~ ", 1, 4) || '-' || substr(" ~ digits ~ ", 5, 2) || '-' || substr(" ~ digits ~ ", 7, 2)", type_date()) }}
+    end
+{%- endmacro %}
+
+{#- -?digits[.digits], or comma thousands grouping in groups of exactly three; exact decimal. -#}
+{% macro parse_number_value(raw) -%}
+    case
+        when {{ regexp_like(raw, number_pattern()) }}
+        then {{ dbt.safe_cast("replace(" ~ raw ~ ", ',', '')", type_quantity()) }}
+    end
+{%- endmacro %}
+
+{#- A number whose fraction is zero (3.0 is 3); 3.5 does not parse as an integer. -#}
+{% macro parse_integer_value(raw) -%}
+    {%- set number = parse_number_value(raw) -%}
+    case
+        when ({{ number }}) = floor({{ number }})
+        then {{ dbt.safe_cast(number, dbt.type_bigint()) }}
+    end
+{%- endmacro %}
+
+{#- A code or Korean label of `code_set` (reference seed code_labels), trimmed, any case. -#}
+{% macro parse_code_value(raw, code_set) -%}
+    (
+        select max(code_labels.code)
+        from {{ ref('code_labels') }} as code_labels
+        where code_labels.code_set = '{{ code_set }}'
+          and code_labels.label_key = lower({{ raw }})
+    )
+{%- endmacro %}
+
+{% macro parse_boolean_value(raw) -%}
+    case {{ parse_code_value(raw, 'boolean') }}
+        when 'TRUE' then true
+        when 'FALSE' then false
+    end
+{%- endmacro %}
+
+{#- NNNNNNN-NN-N (2 to 7 digits first, no leading zero) with a valid check digit:
+    the sum of each digit (check digit excluded) times its position counted from the
+    right, modulo 10, equals the check digit. -#}
+{% macro parse_cas_value(raw) -%}
+    {%- set body = "reverse(replace(substr(" ~ raw ~ ", 1, length(" ~ raw ~ ") - 2), '-', ''))" -%}
+    case
+        when {{ regexp_like(raw, cas_pattern()) }}
+         and mod(
+            {%- for position in range(1, 10) %}
+            {{ '+ ' if not loop.first }}coalesce({{ dbt.safe_cast("nullif(substr(" ~ body ~ ", " ~ position ~ ", 1), '')", dbt.type_int()) }}, 0) * {{ position }}
+            {%- endfor %}
+            , 10) = {{ dbt.safe_cast("substr(" ~ raw ~ ", length(" ~ raw ~ "), 1)", dbt.type_int()) }}
+        then {{ raw }}
+    end
+{%- endmacro %}

@@ -1,0 +1,7 @@
+{#- training_signin.csv: references to accepted rows of other files (orphan_reference)
+    and consistency between them (inconsistent_reference); see
+    macros/staging/check_references.sql. -#}
+{%- set references = [] -%}
+{%- set consistency = [] -%}
+
+{{ check_references('base_field__training_signins', references, consistency) }}

@@ -1,0 +1,118 @@
+"""The ``chemsafe`` command: the jobs around dbt.
+
+    chemsafe ingest DIR   load a folder of extract files (all or nothing)
+    chemsafe build        dbt build on what was ingested
+    chemsafe run          the main job: ingest (default: the demo extracts) and build
+    chemsafe paths        show where everything is written
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from chemsafe.dbt_runner import run_dbt
+from chemsafe.ingest import IngestError, LoadResult, ingest
+from chemsafe.paths import DATA_DIR_ENV, data_paths, point_raw_seeds_at, project_root
+from chemsafe.pseudonym import DEMO_WARNING, pseudonym_key
+from chemsafe.summary import load_summary_text
+
+
+def demo_extracts_dir() -> Path:
+    return project_root() / "demo" / "extracts"
+
+
+def _print_load(result: LoadResult) -> None:
+    print(f"Loaded {len(result.files)} extract files as load {result.load_id}:")
+    for item in result.files:
+        extras = f", extra columns kept: {', '.join(item.extra_columns)}" if item.extra_columns \
+            else ""
+        malformed = f", {item.malformed} malformed" if item.malformed else ""
+        print(f"  {item.extract.file_name:<30} {item.fingerprint.label:<12} "
+              f"{item.records_read:>9} records{malformed}{extras}  "
+              f"sha256 {item.fingerprint.sha256[:12]}…")
+    for name in result.ignored_files:
+        print(f"  ignored (not an extract of the contract): {name}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    try:
+        result = ingest(Path(args.folder), paths)
+    except IngestError as exc:
+        print(f"chemsafe ingest: error: {exc}", file=sys.stderr)
+        print("The previously loaded extracts are untouched.", file=sys.stderr)
+        return 2
+    point_raw_seeds_at(paths)
+    _print_load(result)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    if not paths.current_seeds.exists():
+        print("chemsafe build: error: nothing ingested yet; run `chemsafe ingest DIR` first "
+              f"(data directory: {paths.root})", file=sys.stderr)
+        return 2
+    point_raw_seeds_at(paths)
+    _, is_demo = pseudonym_key()
+    if is_demo:
+        print(f"WARNING: {DEMO_WARNING}", file=sys.stderr)
+    code = run_dbt(paths, ["build", *args.dbt_args])
+    if paths.warehouse.exists():
+        try:
+            print()
+            print(load_summary_text(paths.warehouse))
+        except Exception as exc:  # the summary is a courtesy; dbt's exit code rules
+            print(f"(load summary unavailable: {exc})", file=sys.stderr)
+    return code
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    folder = Path(args.extracts) if args.extracts else demo_extracts_dir()
+    print(f"Ingesting {folder}")
+    code = cmd_ingest(argparse.Namespace(folder=str(folder)))
+    if code:
+        return code
+    return cmd_build(argparse.Namespace(dbt_args=[]))
+
+
+def cmd_paths(_: argparse.Namespace) -> int:
+    paths = data_paths()
+    print(f"project        {project_root()}")
+    print(f"data directory {paths.root}  (set {DATA_DIR_ENV} to move it)")
+    print(f"raw seeds      {paths.current_seeds}")
+    print(f"warehouse      {paths.warehouse}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chemsafe",
+        description="Chemical-safety compliance extracts to risk-weighted ESG KPIs.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_ingest = sub.add_parser("ingest", help="load a folder of extract files")
+    p_ingest.add_argument("folder", help="folder holding the contract's CSV files")
+    p_ingest.set_defaults(func=cmd_ingest)
+    p_build = sub.add_parser("build", help="dbt build on what was ingested")
+    p_build.add_argument("dbt_args", nargs=argparse.REMAINDER,
+                         help="extra arguments passed to dbt build (e.g. --select ...)")
+    p_build.set_defaults(func=cmd_build)
+    p_run = sub.add_parser("run", help="main job: ingest extracts and build")
+    p_run.add_argument("--extracts", help="extract folder (default: the demo extracts)")
+    p_run.set_defaults(func=cmd_run)
+    p_paths = sub.add_parser("paths", help="show where everything is written")
+    p_paths.set_defaults(func=cmd_paths)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

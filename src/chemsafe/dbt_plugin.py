@@ -1,0 +1,39 @@
+"""dbt-duckdb plugin: registers the keyed-hash function staging uses on DuckDB.
+
+Loaded by ``profiles.yml`` (``plugins: - module: chemsafe.dbt_plugin``). Registering the
+HMAC as a connection function keeps the key out of every SQL text dbt compiles, logs or
+stores in ``target/``. The function is vectorised (Arrow), not a Python call per row.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pyarrow as pa
+from dbt.adapters.duckdb.plugins import BasePlugin
+from duckdb import DuckDBPyConnection
+
+from chemsafe.pseudonym import DEMO_WARNING, pseudonym_key, pseudonymise
+
+FUNCTION_NAME = "chemsafe_pseudonymise"
+
+
+class Plugin(BasePlugin):
+    def initialize(self, plugin_config: dict[str, Any]) -> None:
+        self._key, is_demo = pseudonym_key()
+        if is_demo:
+            print(f"WARNING: {DEMO_WARNING}", file=sys.stderr)
+
+    def configure_connection(self, conn: DuckDBPyConnection) -> None:
+        key = self._key
+
+        def _hash(values: pa.Array) -> pa.Array:
+            return pa.array(
+                [pseudonymise(v, key) for v in values.to_pylist()], type=pa.string()
+            )
+
+        conn.create_function(
+            FUNCTION_NAME, _hash, ["VARCHAR"], "VARCHAR", type="arrow",
+            null_handling="special", side_effects=False,
+        )

@@ -1,0 +1,85 @@
+"""Where the project lives and where everything written at run time goes.
+
+Every file the pipeline writes (ingested raw seeds, the DuckDB warehouse, dbt's target
+and logs, reports, exports) lives under one data directory: ``CHEMSAFE_DATA_DIR`` when
+set, else ``data/`` inside the project (git-ignored). Paths are always made absolute so
+nothing depends on the directory a command is started from.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR_ENV = "CHEMSAFE_DATA_DIR"
+
+
+def project_root() -> Path:
+    """The dbt project folder (the one holding dbt_project.yml)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "dbt_project.yml").is_file():
+            return parent
+    raise RuntimeError(f"cannot find dbt_project.yml above {here}")
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def ingest_dir(self) -> Path:
+        return self.root / "ingest"
+
+    @property
+    def loads_dir(self) -> Path:
+        """One folder per ingested load, kept for the audit trail."""
+        return self.ingest_dir / "loads"
+
+    @property
+    def current_seeds(self) -> Path:
+        """Symlink to the load dbt reads its raw seeds from (swapped atomically)."""
+        return self.ingest_dir / "current"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "chemsafe.duckdb"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.root / "dbt" / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.root / "dbt" / "logs"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+
+def raw_seed_link() -> Path:
+    """The project's link to the current load's raw seeds (a dbt seed path)."""
+    return project_root() / "seeds" / "raw"
+
+
+def point_raw_seeds_at(paths: DataPaths) -> None:
+    """Make seeds/raw point at this data directory's current load (atomic swap)."""
+    link = raw_seed_link()
+    target = paths.current_seeds
+    if link.is_symlink() and Path(os.readlink(link)) == target:
+        return
+    if link.exists() and not link.is_symlink():
+        raise RuntimeError(f"{link} should be a link made by chemsafe, not a real folder")
+    tmp = link.with_name(f".raw.{os.getpid()}")
+    if tmp.is_symlink():
+        tmp.unlink()
+    tmp.symlink_to(target, target_is_directory=True)
+    os.replace(tmp, link)
+
+
+def data_paths() -> DataPaths:
+    configured = os.environ.get(DATA_DIR_ENV)
+    root = Path(configured).expanduser() if configured else project_root() / "data"
+    return DataPaths(root.resolve())
