@@ -16,7 +16,6 @@ from pathlib import Path
 from chemsafe.dbt_runner import run_dbt
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.paths import DATA_DIR_ENV, data_paths, point_raw_seeds_at, project_root
-from chemsafe.pseudonym import DEMO_WARNING, pseudonym_key
 from chemsafe.summary import load_summary_text
 
 
@@ -57,9 +56,6 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"(data directory: {paths.root})", file=sys.stderr)
         return 2
     point_raw_seeds_at(paths)
-    _, is_demo = pseudonym_key()
-    if is_demo:
-        print(f"WARNING: {DEMO_WARNING}", file=sys.stderr)
     code = run_dbt(paths, ["build", *args.dbt_args])
     if paths.warehouse.exists():
         try:

@@ -65,7 +65,9 @@ def normalise_header(name: str) -> str:
     return name.strip().lower()
 
 
-def match_header(extract: ExtractFile, header: list[str]) -> tuple[list[int], list[tuple[str, int]]]:
+def match_header(
+    extract: ExtractFile, header: list[str]
+) -> tuple[list[int], list[tuple[str, int]]]:
     """Map contract columns to header positions; return (positions, extra columns).
 
     Raises IngestError naming the file and the column when a contract column is missing

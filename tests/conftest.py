@@ -1,0 +1,57 @@
+"""Shared helpers: run the real pipeline (chemsafe CLI -> dbt -> DuckDB file)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CHEMSAFE = str(Path(sys.executable).parent / "chemsafe")
+DEMO_EXTRACTS = PROJECT_ROOT / "demo" / "extracts"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def chemsafe(data_dir: Path, *args: str, check: bool = True,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `chemsafe` command with its data directory at data_dir."""
+    run_env = dict(os.environ)
+    run_env["CHEMSAFE_DATA_DIR"] = str(data_dir)
+    run_env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    if env:
+        run_env.update(env)
+    result = subprocess.run(
+        [CHEMSAFE, *args], cwd=PROJECT_ROOT, env=run_env, capture_output=True, text=True,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"chemsafe {' '.join(args)} exited {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def build_warehouse(extracts: Path, data_dir: Path,
+                    env: dict[str, str] | None = None) -> Path:
+    """Ingest a folder of extracts and dbt-build it; return the DuckDB file."""
+    chemsafe(data_dir, "ingest", str(extracts), env=env)
+    chemsafe(data_dir, "build", env=env)
+    return data_dir / "chemsafe.duckdb"
+
+
+def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo extracts built once for the whole session."""
+    data_dir = tmp_path_factory.mktemp("demo-data")
+    yield build_warehouse(DEMO_EXTRACTS, data_dir)
