@@ -15,3 +15,16 @@
 {% macro default__type_date() -%}
     date
 {%- endmacro %}
+
+{#- 64-bit floating point (dbt.type_float() is a 32-bit float on DuckDB). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'chemsafe_esg')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro postgres__type_double() -%}
+    double precision
+{%- endmacro %}

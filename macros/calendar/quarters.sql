@@ -1,0 +1,25 @@
+{#- Quarter helpers (calendar quarters, labelled YYYY-Qn). -#}
+
+{% macro quarter_start(date_expr) -%}
+    cast({{ dbt.date_trunc('quarter', date_expr) }} as date)
+{%- endmacro %}
+
+{% macro quarter_end(date_expr) -%}
+    cast({{ dbt.dateadd('day', -1, dbt.dateadd('quarter', 1, dbt.date_trunc('quarter', date_expr))) }} as date)
+{%- endmacro %}
+
+{% macro quarter_label(date_expr) -%}
+    cast(extract(year from {{ date_expr }}) as {{ dbt.type_string() }})
+        || '-Q' || cast(extract(quarter from {{ date_expr }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- The run's as-of date: var as_of_date when set (YYYY-MM-DD), else the last quarter end
+    of the reporting window. Never the wall clock, so a rerun reproduces the numbers. -#}
+{% macro as_of_date() -%}
+    {%- set configured = var('as_of_date', none) -%}
+    {%- if configured -%}
+        cast('{{ configured }}' as date)
+    {%- else -%}
+        (select max(quarter_end) from {{ ref('int_reporting_quarters') }})
+    {%- endif -%}
+{%- endmacro %}
