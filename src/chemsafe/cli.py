@@ -106,7 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if args.command != "build":
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.dbt_args = [*unknown, *args.dbt_args]
     return int(args.func(args))
 
 
