@@ -28,7 +28,7 @@ class Note:
 
     file: str
     line: int
-    reason: str  # contract reason code, or "accepted" for an edge case that loads
+    reason: str  # contract reason code; "accepted" (loads) or "duplicate" (collapses)
     text: str
 
 

@@ -14,25 +14,6 @@ COMPANY_KO = "한빛케미칼"
 COMPANY_EN = "Hanbit Chemical"
 
 
-def cas_is_valid(cas_no: str) -> bool:
-    """True when ``cas_no`` has the form NNNNNNN-NN-N (no leading zero) and a valid check digit.
-
-    The check digit is the sum of the other digits, each multiplied by its position counted
-    from the right (1, 2, 3, ...), modulo 10.
-    """
-    parts = cas_no.split("-")
-    if len(parts) != 3:
-        return False
-    first, second, check = parts
-    if not (2 <= len(first) <= 7 and len(second) == 2 and len(check) == 1):
-        return False
-    if not (first.isdigit() and second.isdigit() and check.isdigit()) or first[0] == "0":
-        return False
-    digits = (first + second)[::-1]
-    total = sum((pos + 1) * int(ch) for pos, ch in enumerate(digits))
-    return total % 10 == int(check)
-
-
 @dataclass(frozen=True)
 class Substance:
     cas_no: str
@@ -67,7 +48,7 @@ def _s(
     )
 
 
-# Real CAS numbers (every check digit is verified by tests and at import time below).
+# Real CAS numbers; tests/test_demo_generator.py verifies every check digit.
 SUBSTANCES: tuple[Substance, ...] = (
     _s("7647-01-0", "염화수소(염산)", "Hydrogen chloride (hydrochloric acid)", "ap", 1000, 3, 10),
     _s("7664-93-9", "황산", "Sulfuric acid", "ap", 1000, 6, 10),
@@ -121,17 +102,10 @@ SUBSTANCE_BY_CAS: dict[str, Substance] = {s.cas_no: s for s in SUBSTANCES}
 CAS_NOT_LISTED = "64-17-5"  # ethanol
 CAS_BAD_CHECK_DIGITS = ("7647-01-1", "64-17-6")
 
-_invalid = [s.cas_no for s in SUBSTANCES if not cas_is_valid(s.cas_no)]
-if _invalid or not cas_is_valid(CAS_NOT_LISTED):  # pragma: no cover - guards the data above
-    raise ValueError(f"invalid CAS numbers in demo reference data: {_invalid}")
-if any(cas_is_valid(c) for c in CAS_BAD_CHECK_DIGITS):  # pragma: no cover
-    raise ValueError("a deliberately bad CAS number has a valid check digit")
-
 
 @dataclass(frozen=True)
 class Region:
-    region: str  # short name used in site names and sheet numbers
-    complex_name: str  # industrial complex, for the README
+    region: str  # short name used in site names
     ksic_code: str
 
 
@@ -140,21 +114,21 @@ class Region:
 # 20129 기타 기초무기화학물질, 20202 합성수지 및 기타 플라스틱물질, 20132 염료·안료,
 # 20201 합성고무.
 REGIONS: tuple[Region, ...] = (
-    Region("울산", "울산미포국가산업단지", "20111"),
-    Region("여수", "여수국가산업단지", "20111"),
-    Region("대산", "대산석유화학단지(서산)", "20202"),
-    Region("온산", "온산국가산업단지(울주)", "20129"),
-    Region("시화", "시화국가산업단지(시흥)", "20119"),
-    Region("반월", "반월국가산업단지(안산)", "20132"),
-    Region("군산", "군산국가산업단지", "20119"),
-    Region("광양", "광양국가산업단지", "20129"),
-    Region("당진", "석문국가산업단지(당진)", "20121"),
-    Region("오창", "오창과학산업단지(청주)", "20119"),
-    Region("구미", "구미국가산업단지", "20129"),
-    Region("포항", "포항철강산업단지", "20129"),
-    Region("익산", "익산국가산업단지", "20202"),
-    Region("아산", "아산국가산업단지", "20201"),
-    Region("평택", "포승국가산업단지(평택)", "20119"),
+    Region("울산", "20111"),
+    Region("여수", "20111"),
+    Region("대산", "20202"),
+    Region("온산", "20129"),
+    Region("시화", "20119"),
+    Region("반월", "20132"),
+    Region("군산", "20119"),
+    Region("광양", "20129"),
+    Region("당진", "20121"),
+    Region("오창", "20119"),
+    Region("구미", "20129"),
+    Region("포항", "20129"),
+    Region("익산", "20202"),
+    Region("아산", "20201"),
+    Region("평택", "20119"),
 )
 
 SURNAMES = ("김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신",
@@ -262,9 +236,6 @@ DRILL_SCENARIOS: tuple[tuple[str, str], ...] = (
     ("합동 소방훈련 (관할 소방서 참여)", "MEDIUM"),
 )
 
-INCIDENT_NEAR_MISS_CAUSES = ("밸브 오조작", "호스 체결 불량", "레벨계 오지시", "작업허가 누락",
-                             "보호구 미착용")
-
 ADMIN_BASES: dict[str, tuple[str, ...]] = {
     "CORRECTIVE_ORDER": ("화학물질관리법 제24조(취급시설 등의 설치·관리)",
                          "화학물질관리법 제13조(취급기준)"),
@@ -273,13 +244,6 @@ ADMIN_BASES: dict[str, tuple[str, ...]] = {
     "FINE": ("화학물질관리법 제64조(과태료)",),
     "SUSPENSION": ("화학물질관리법 제35조(영업허가의 취소 등)",),
     "PROSECUTION": ("화학물질관리법 제59조(벌칙)",),
-}
-
-COURSES: dict[str, str] = {
-    "CHEM-101": "유해화학물질 취급자 정기교육",
-    "CHEM-201": "사고대비물질 취급 심화교육",
-    "CHEM-301": "화학사고 비상대응 교육",
-    "PSM-110": "공정안전관리(PSM) 실무",
 }
 
 # Korean labels per code set, exactly as in the extract contract (and code_labels.csv).
