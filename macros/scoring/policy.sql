@@ -1,5 +1,5 @@
-{#- Versioned, approved scoring policy (reference seeds scoring_parameters and
-    scoring_risk_weights). The version in force on date d is the one with
+{#- Versioned, approved policy (reference seeds scoring_parameters, scoring_risk_weights
+    and kpi_parameters). The version in force on date d is the one with
     valid_from <= d < valid_to (valid_to NULL = open). Changing policy is adding a row. -#}
 
 {% macro in_force(table_alias, on_date) -%}
@@ -7,19 +7,19 @@
     and ({{ table_alias }}.valid_to is null or {{ on_date }} < {{ table_alias }}.valid_to)
 {%- endmacro %}
 
-{% macro policy_parameter(parameter, on_date) -%}
+{% macro policy_parameter(parameter, on_date, seed='scoring_parameters') -%}
     (
         select max(p.parameter_value)
-        from {{ ref('scoring_parameters') }} as p
+        from {{ ref(seed) }} as p
         where p.parameter = '{{ parameter }}'
           and {{ in_force('p', on_date) }}
     )
 {%- endmacro %}
 
-{% macro policy_parameter_version(parameter, on_date) -%}
+{% macro policy_parameter_version(parameter, on_date, seed='scoring_parameters') -%}
     (
         select max(p.policy_version)
-        from {{ ref('scoring_parameters') }} as p
+        from {{ ref(seed) }} as p
         where p.parameter = '{{ parameter }}'
           and {{ in_force('p', on_date) }}
     )

@@ -1,0 +1,93 @@
+{#- ECO_CHEM_INTENSITY (hazardous_chem_use_kg / production_t, both summed over the quarter's
+    months) and ECO_VALUE_PER_CHEM (value_added_krw_m / (hazardous_chem_use_kg / 1000)).
+    Production months are the events. ECO_FACTOR_INDEX is a ratio of two quarters' values,
+    not a sum of events: it is assembled in kpi_quarterly from ECO_VALUE_PER_CHEM and the
+    base-year quarter (int_eco_base_year_values); its drill-down events are listed here
+    (months of the quarter in the numerator, months of the base-year quarter in the
+    denominator, no additive values). -#}
+with production as (
+
+    select * from {{ ref('stg_erp__production_months') }}
+
+),
+
+quarters as (
+
+    select * from {{ ref('int_reporting_quarters') }}
+
+),
+
+base_quarters as (
+
+    select * from {{ ref('int_eco_base_quarters') }}
+
+),
+
+months_in_quarter as (
+
+    select
+        production.*,
+        quarters.period
+    from production
+    inner join quarters
+        on {{ in_quarter('quarters', 'production.month') }}
+
+),
+
+base_months as (
+
+    select
+        production.*,
+        base_quarters.period
+    from production
+    inner join base_quarters
+        on production.month >= base_quarters.base_quarter_start
+        and production.month <= base_quarters.base_quarter_end
+
+),
+
+intensity_events as (
+
+    {{ kpi_event('ECO_CHEM_INTENSITY', 'period', 'site_id', 'production_month',
+                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
+                 'true', 'true', 'hazardous_chem_use_kg', 'production_t') }}
+    from months_in_quarter
+
+),
+
+value_events as (
+
+    {{ kpi_event('ECO_VALUE_PER_CHEM', 'period', 'site_id', 'production_month',
+                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
+                 'true', 'true', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
+    from months_in_quarter
+
+),
+
+factor_events as (
+
+    {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'production_month',
+                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
+                 'false', 'true', 'null', 'null') }}
+    from months_in_quarter
+
+    union all
+
+    {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'base_year_production_month',
+                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
+                 'true', 'false', 'null', 'null') }}
+    from base_months
+
+),
+
+final as (
+
+    select * from intensity_events
+    union all
+    select * from value_events
+    union all
+    select * from factor_events
+
+)
+
+select * from final

@@ -1,0 +1,152 @@
+{#- Inventory record accuracy at line level (domain.md "Reconciliation conventions",
+    kpi_spec "Inventory tolerance"): the system quantities (inventory_system.csv) and the
+    physical counts (inventory_field.csv) fully outer-joined on (reference_date,
+    facility_id, cas_no); a count is matched to the system by reference_date alone. A line
+    matches when both sides exist and |counted_kg - quantity_kg| <= max(abs_tol_kg, rel_tol *
+    quantity_kg), with rel_tol_accident_precaution for accident-precaution substances and
+    the tolerances in force on the reference date, in exact decimal arithmetic. Lines on one
+    side only never match (missing_in_field / missing_in_system); variances are never
+    netted. Grain: one row per line (reference_date, facility_id, cas_no). -#}
+with system_lines as (
+
+    select * from {{ ref('stg_erp__inventory_balances') }}
+
+),
+
+field_lines as (
+
+    select * from {{ ref('stg_field__inventory_counts') }}
+
+),
+
+substances as (
+
+    select * from {{ ref('stg_ehs__substances') }}
+
+),
+
+facilities as (
+
+    select * from {{ ref('stg_ehs__facilities') }}
+
+),
+
+joined as (
+
+    select
+        coalesce(system_lines.reference_date, field_lines.reference_date) as reference_date,
+        coalesce(system_lines.facility_id, field_lines.facility_id) as facility_id,
+        coalesce(system_lines.cas_no, field_lines.cas_no) as cas_no,
+        system_lines.quantity_kg,
+        system_lines.max_instant_kg,
+        field_lines.counted_kg,
+        field_lines.counted_on,
+        field_lines.counted_by,
+        field_lines.sheet_no,
+        system_lines.source_line as system_source_line,
+        field_lines.source_line as field_source_line
+    from system_lines
+    full outer join field_lines
+        on system_lines.reference_date = field_lines.reference_date
+        and system_lines.facility_id = field_lines.facility_id
+        and system_lines.cas_no = field_lines.cas_no
+
+),
+
+reference_dates as (
+
+    select distinct reference_date from joined
+
+),
+
+tolerances as (
+
+    select
+        reference_date,
+        cast({{ policy_parameter('abs_tol_kg', 'reference_date', 'kpi_parameters') }}
+             as {{ type_quantity() }}) as abs_tol_kg,
+        cast({{ policy_parameter('rel_tol', 'reference_date', 'kpi_parameters') }}
+             as decimal(12, 9)) as rel_tol,
+        cast({{ policy_parameter('rel_tol_accident_precaution', 'reference_date', 'kpi_parameters') }}
+             as decimal(12, 9)) as rel_tol_accident_precaution,
+        {{ policy_parameter_version('rel_tol', 'reference_date', 'kpi_parameters') }}
+            as tolerance_policy_version
+    from reference_dates
+
+),
+
+with_tolerance as (
+
+    select
+        joined.*,
+        facilities.site_id,
+        coalesce(substances.accident_precaution, false) as is_accident_precaution,
+        case
+            when coalesce(substances.accident_precaution, false)
+                then tolerances.rel_tol_accident_precaution
+            else tolerances.rel_tol
+        end as rel_tol_applied,
+        tolerances.abs_tol_kg,
+        tolerances.tolerance_policy_version
+    from joined
+    inner join tolerances
+        on joined.reference_date = tolerances.reference_date
+    inner join facilities
+        on joined.facility_id = facilities.facility_id
+    left join substances
+        on joined.cas_no = substances.cas_no
+
+),
+
+measured as (
+
+    select
+        with_tolerance.*,
+        counted_kg - quantity_kg as difference_kg,
+        abs(counted_kg - quantity_kg) as abs_difference_kg,
+        case
+            when quantity_kg is null then null
+            when rel_tol_applied * quantity_kg > abs_tol_kg then rel_tol_applied * quantity_kg
+            else abs_tol_kg
+        end as tolerance_kg
+    from with_tolerance
+
+),
+
+final as (
+
+    select
+        reference_date,
+        {{ quarter_label('reference_date') }} as period,
+        reference_date = {{ quarter_end('reference_date') }} as is_quarter_end,
+        site_id,
+        facility_id,
+        cas_no,
+        is_accident_precaution,
+        quantity_kg,
+        counted_kg,
+        difference_kg,
+        abs_difference_kg,
+        abs_tol_kg,
+        rel_tol_applied,
+        tolerance_kg,
+        tolerance_policy_version,
+        case
+            when quantity_kg is null then 'missing_in_system'
+            when counted_kg is null then 'missing_in_field'
+            when abs_difference_kg <= tolerance_kg then 'matched'
+            else 'out_of_tolerance'
+        end as match_status,
+        quantity_kg is not null and counted_kg is not null
+            and abs_difference_kg <= tolerance_kg as is_match,
+        max_instant_kg,
+        counted_on,
+        counted_by,
+        sheet_no,
+        system_source_line,
+        field_source_line
+    from measured
+
+)
+
+select * from final
