@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -55,3 +56,29 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The demo extracts built once for the whole session."""
     data_dir = tmp_path_factory.mktemp("demo-data")
     yield build_warehouse(DEMO_EXTRACTS, data_dir)
+
+
+def copy_project(target: Path, data_dir: Path) -> Path:
+    """A copy of the dbt project (to change a seed or model in a test) whose seeds/raw
+    points at data_dir's current load."""
+    ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "raw",
+                                    "__pycache__", ".pytest_cache", ".ruff_cache", "demo",
+                                    "fixtures")
+    shutil.copytree(PROJECT_ROOT, target, ignore=ignore)
+    (target / "seeds" / "raw").symlink_to(data_dir / "ingest" / "current",
+                                          target_is_directory=True)
+    return target
+
+
+def dbt_in(project: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run dbt on a project copy with its run-time files under data_dir."""
+    from chemsafe.dbt_runner import dbt_env, dbt_executable
+    from chemsafe.paths import DataPaths
+
+    env = dbt_env(DataPaths(data_dir))
+    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    return subprocess.run(
+        [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir",
+         str(project)],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )

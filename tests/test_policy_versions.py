@@ -4,29 +4,15 @@ changes the snapshot scores from that quarter on and leaves earlier quarters unc
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from chemsafe.dbt_runner import dbt_env, dbt_executable
-from chemsafe.paths import DataPaths
-from conftest import DEMO_EXTRACTS, PROJECT_ROOT, chemsafe, query
+from conftest import DEMO_EXTRACTS, chemsafe, copy_project, dbt_in, query
 
 NEW_VERSION_FROM = date(2026, 1, 1)
 NEW_HIGH_WEIGHT = 10
-
-
-def copy_project(target: Path, data_dir: Path) -> Path:
-    """A copy of the dbt project whose seeds/raw points at data_dir's current load."""
-    ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "raw",
-                                    "__pycache__", ".pytest_cache", ".ruff_cache")
-    shutil.copytree(PROJECT_ROOT, target, ignore=ignore)
-    (target / "seeds" / "raw").symlink_to(data_dir / "ingest" / "current",
-                                          target_is_directory=True)
-    return target
 
 
 def add_weight_version(project: Path) -> None:
@@ -48,13 +34,7 @@ def reweighted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chemsafe(data_dir, "ingest", str(DEMO_EXTRACTS))
     project = copy_project(tmp_path_factory.mktemp("project") / "chemsafe", data_dir)
     add_weight_version(project)
-    env = dbt_env(DataPaths(data_dir))
-    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
-    result = subprocess.run(
-        [dbt_executable(), "build", "--project-dir", str(project), "--profiles-dir",
-         str(project)],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )
+    result = dbt_in(project, data_dir, "build")
     assert result.returncode == 0, result.stdout[-5000:]
     assert os.path.exists(data_dir / "chemsafe.duckdb")
     return data_dir / "chemsafe.duckdb"
