@@ -6,7 +6,8 @@
     quantity_kg), with rel_tol_accident_precaution for accident-precaution substances and
     the tolerances in force on the reference date, in exact decimal arithmetic. Lines on one
     side only never match (missing_in_field / missing_in_system); variances are never
-    netted. Grain: one row per line (reference_date, facility_id, cas_no). -#}
+    netted. A quarter-end line out of tolerance at this and the previous quarter end is
+    escalated (is_escalated). Grain: one row per line (reference_date, facility_id, cas_no). -#}
 with system_lines as (
 
     select * from {{ ref('stg_erp__inventory_balances') }}
@@ -113,6 +114,35 @@ measured as (
 
 ),
 
+classified as (
+
+    select
+        measured.*,
+        case
+            when quantity_kg is null then 'missing_in_system'
+            when counted_kg is null then 'missing_in_field'
+            when abs_difference_kg <= tolerance_kg then 'matched'
+            else 'out_of_tolerance'
+        end as match_status
+    from measured
+
+),
+
+with_previous as (
+
+    select
+        current_line.*,
+        previous_line.match_status as previous_quarter_status
+    from classified as current_line
+    left join classified as previous_line
+        on current_line.facility_id = previous_line.facility_id
+        and current_line.cas_no = previous_line.cas_no
+        and previous_line.reference_date
+            = {{ dbt.dateadd('day', -1, dbt.date_trunc('quarter', 'current_line.reference_date')) }}
+        and current_line.reference_date = {{ quarter_end('current_line.reference_date') }}
+
+),
+
 final as (
 
     select
@@ -131,21 +161,19 @@ final as (
         rel_tol_applied,
         tolerance_kg,
         tolerance_policy_version,
-        case
-            when quantity_kg is null then 'missing_in_system'
-            when counted_kg is null then 'missing_in_field'
-            when abs_difference_kg <= tolerance_kg then 'matched'
-            else 'out_of_tolerance'
-        end as match_status,
+        match_status,
         quantity_kg is not null and counted_kg is not null
             and abs_difference_kg <= tolerance_kg as is_match,
         max_instant_kg,
         counted_on,
         counted_by,
         sheet_no,
+        previous_quarter_status,
+        match_status = 'out_of_tolerance' and previous_quarter_status = 'out_of_tolerance'
+            as is_escalated,
         system_source_line,
         field_source_line
-    from measured
+    from with_previous
 
 )
 
