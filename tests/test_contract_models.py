@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import PROJECT_ROOT, query
-
 from chemsafe.contract import FILES, REASON_CODES
+from conftest import PROJECT_ROOT, query
 
 PSEUDONYMISED = {("training_records", "employee_no"): "employee_key",
                  ("training_signin", "employee_no"): "employee_key"}

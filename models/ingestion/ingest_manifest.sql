@@ -2,7 +2,7 @@
     its detected encoding and how many records it held. Every KPI traces back here. -#}
 with manifest as (
 
-    select * from {{ ref('raw__ingest_manifest') }}
+    select * from {{ raw_extract('_ingest_manifest') }}
 
 ),
 
@@ -12,10 +12,10 @@ final as (
         load_id,
         source_file,
         sha256,
-        size_bytes,
+        cast(size_bytes as {{ dbt.type_bigint() }}) as size_bytes,
         encoding,
-        records_read,
-        malformed_records,
+        cast(records_read as {{ dbt.type_bigint() }}) as records_read,
+        cast(malformed_records as {{ dbt.type_bigint() }}) as malformed_records,
         nullif(extra_columns, '') as extra_columns,
         source_path,
         {{ dbt.safe_cast('loaded_at', api.Column.translate_type('timestamp')) }} as loaded_at

@@ -23,7 +23,7 @@ malformed as (
 
     select
         source_file,
-        line_number,
+        cast(line_number as {{ dbt.type_bigint() }}) as line_number,
         {{ dbt.safe_cast('null', api.Column.translate_type('string')) }} as record_key,
         {{ dbt.safe_cast('null', api.Column.translate_type('string')) }} as column_name,
         -- a malformed record cannot be split reliably into columns, so the raw text of
@@ -37,7 +37,7 @@ malformed as (
             else raw_record
         end as raw_value,
         'malformed_row' as reason_code
-    from {{ ref('raw__malformed_rows') }}
+    from {{ raw_extract('_malformed_rows') }}
 
 ),
 

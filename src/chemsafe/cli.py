@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from chemsafe.dbt_runner import run_dbt
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.paths import DATA_DIR_ENV, data_paths, point_raw_seeds_at, project_root
+from chemsafe.raw_files import write_parquet_copies
 from chemsafe.summary import load_summary_text
 
 
@@ -46,6 +48,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     point_raw_seeds_at(paths)
     _print_load(result)
+    if getattr(args, "parquet", False):
+        written = write_parquet_copies(result.load_dir)
+        print(f"Wrote {len(written)} Parquet copies for the big-extract path "
+              "(chemsafe build --raw-source files --raw-format parquet).")
     return 0
 
 
@@ -56,7 +62,13 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"(data directory: {paths.root})", file=sys.stderr)
         return 2
     point_raw_seeds_at(paths)
-    code = run_dbt(paths, ["build", *args.dbt_args])
+    dbt_args = list(args.dbt_args)
+    raw_source = getattr(args, "raw_source", "seeds")
+    if raw_source != "seeds":
+        dbt_vars = {"raw_source": raw_source,
+                    "raw_file_format": getattr(args, "raw_format", "csv")}
+        dbt_args = ["--vars", json.dumps(dbt_vars), *dbt_args]
+    code = run_dbt(paths, ["build", *dbt_args])
     if paths.warehouse.exists():
         try:
             print()
@@ -72,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     code = cmd_ingest(argparse.Namespace(folder=str(folder)))
     if code:
         return code
-    return cmd_build(argparse.Namespace(dbt_args=[]))
+    return cmd_build(argparse.Namespace(dbt_args=[], raw_source="seeds", raw_format="csv"))
 
 
 def cmd_paths(_: argparse.Namespace) -> int:
@@ -92,8 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p_ingest = sub.add_parser("ingest", help="load a folder of extract files")
     p_ingest.add_argument("folder", help="folder holding the contract's CSV files")
+    p_ingest.add_argument("--parquet", action="store_true",
+                          help="also write Parquet copies for the big-extract path")
     p_ingest.set_defaults(func=cmd_ingest)
     p_build = sub.add_parser("build", help="dbt build on what was ingested")
+    p_build.add_argument("--raw-source", choices=["seeds", "files"], default="seeds",
+                         help="read raw extracts as dbt seeds (default) or directly from "
+                              "the ingested files (large extracts)")
+    p_build.add_argument("--raw-format", choices=["csv", "parquet"], default="csv",
+                         help="with --raw-source files: read the CSVs or their Parquet "
+                              "copies (chemsafe ingest --parquet)")
     p_build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                          help="extra arguments passed to dbt build (e.g. --select ...)")
     p_build.set_defaults(func=cmd_build)

@@ -73,7 +73,9 @@ def match_header(
     Raises IngestError naming the file and the column when a contract column is missing
     or any column is named twice.
     """
-    names = [normalise_header(h) for h in header]
+    # An unnamed column (e.g. the trailing empty header cells Excel writes) is an extra
+    # column with a generated name, not a column named '' twice.
+    names = [normalise_header(h) or f"_unnamed_{idx + 1}" for idx, h in enumerate(header)]
     seen: dict[str, int] = {}
     for idx, name in enumerate(names):
         if name in seen:
@@ -95,22 +97,31 @@ def match_header(
     return positions, extras
 
 
-def _is_blank(record: list[str]) -> bool:
-    return not record or (len(record) == 1 and record[0].strip() == "")
-
-
 def iter_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     """Yield (physical line where the record starts, fields), skipping blank lines.
 
-    The header is line 1 and is yielded too (as the first record).
+    The header is line 1 and is yielded too (as the first record). A line is blank when
+    its text is empty or only white space; a line such as ``""`` (one quoted empty
+    field) is not blank but a record, so it is never dropped silently.
     """
     with path.open("r", encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, strict=False)
+        record_text: list[str] = []
+
+        def lines() -> Iterator[str]:
+            for line in handle:
+                record_text.append(line)
+                yield line
+
+        # csv.reader pulls exactly the lines of one record before yielding it, so
+        # record_text holds that record's physical text.
+        reader = csv.reader(lines(), strict=False)
         consumed = 0
         for record in reader:
             start = consumed + 1
             consumed = reader.line_num
-            if _is_blank(record):
+            text = "".join(record_text)
+            record_text.clear()
+            if text.strip() == "":
                 continue
             yield start, record
 
@@ -185,11 +196,18 @@ def _find_sources(folder: Path) -> tuple[dict[str, Path], list[str]]:
         if not path.is_file():
             continue
         stem = path.name[:-4].lower() if path.name.lower().endswith(".csv") else None
-        if stem in FILES_BY_NAME:
+        if stem not in FILES_BY_NAME:
+            ignored.append(path.name)
+        elif stem not in found:
+            found[stem] = path
+        elif path.name == f"{stem}.csv":
+            # the exact contract name wins over a case variant (FINDINGS.csv), which
+            # is reported as ignored rather than silently dropped
+            ignored.append(found[stem].name)
             found[stem] = path
         else:
             ignored.append(path.name)
-    return found, ignored
+    return found, sorted(ignored)
 
 
 def ingest(folder: Path, paths: DataPaths, now: datetime | None = None) -> LoadResult:

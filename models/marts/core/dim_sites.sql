@@ -16,9 +16,12 @@ facility_counts as (
     select
         site_id,
         count(*) as facility_count,
-        sum(case when is_active then 1 else 0 end) as active_facility_count,
-        sum(case when is_active and current_risk_tier = 'HIGH' then 1 else 0 end)
-            as active_high_tier_facility_count
+        {#- sum() of integers is a 128-bit integer on DuckDB: cast to bigint, the type
+            of the contract, which every BI driver reads. #}
+        cast(sum(case when is_active then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as active_facility_count,
+        cast(sum(case when is_active and current_risk_tier = 'HIGH' then 1 else 0 end)
+            as {{ dbt.type_bigint() }}) as active_high_tier_facility_count
     from facilities
     group by site_id
 
