@@ -40,3 +40,10 @@
     {{ date_expr }} >= {{ quarters_alias }}.quarter_start
     and {{ date_expr }} <= {{ quarters_alias }}.quarter_end
 {%- endmacro %}
+
+{#- A sum that does not depend on the order rows are added in: floating-point sums in a
+    parallel engine can differ in the last bits from run to run, so each value is rounded
+    to 12 decimals as an exact decimal first. Reruns reproduce every KPI bit for bit. -#}
+{% macro exact_sum(expr) -%}
+    sum(cast({{ expr }} as decimal(38, 12)))
+{%- endmacro %}

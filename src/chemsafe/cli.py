@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from chemsafe.bench.cli import add_bench_parser
 from chemsafe.dbt_runner import run_dbt
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.paths import DATA_DIR_ENV, data_paths, point_raw_seeds_at, project_root
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", help="main job: ingest extracts and build")
     p_run.add_argument("--extracts", help="extract folder (default: the demo extracts)")
     p_run.set_defaults(func=cmd_run)
+    add_bench_parser(sub)
     p_paths = sub.add_parser("paths", help="show where everything is written")
     p_paths.set_defaults(func=cmd_paths)
     return parser

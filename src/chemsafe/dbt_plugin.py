@@ -19,6 +19,21 @@ from chemsafe.pseudonym import DEMO_WARNING, pseudonym_key, pseudonymise
 FUNCTION_NAME = "chemsafe_pseudonymise"
 
 
+def _hash_with(key: bytes):  # noqa: ANN202 - returns an Arrow UDF
+    def _hash(values: pa.Array) -> pa.Array:
+        return pa.array([pseudonymise(v, key) for v in values.to_pylist()], type=pa.string())
+
+    return _hash
+
+
+def register_pseudonymise(conn: DuckDBPyConnection, key: bytes) -> None:
+    """Register chemsafe_pseudonymise(VARCHAR) -> VARCHAR (HMAC-SHA256 hex) on `conn`."""
+    conn.create_function(
+        FUNCTION_NAME, _hash_with(key), ["VARCHAR"], "VARCHAR", type="arrow",
+        null_handling="special", side_effects=False,
+    )
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         self._key, is_demo = pseudonym_key()
@@ -26,14 +41,4 @@ class Plugin(BasePlugin):
             print(f"WARNING: {DEMO_WARNING}", file=sys.stderr)
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        key = self._key
-
-        def _hash(values: pa.Array) -> pa.Array:
-            return pa.array(
-                [pseudonymise(v, key) for v in values.to_pylist()], type=pa.string()
-            )
-
-        conn.create_function(
-            FUNCTION_NAME, _hash, ["VARCHAR"], "VARCHAR", type="arrow",
-            null_handling="special", side_effects=False,
-        )
+        register_pseudonymise(conn, self._key)

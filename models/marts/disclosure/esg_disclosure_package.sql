@@ -56,8 +56,8 @@ kpi_values as (
         periods.period,
         kpis.kpi_code,
         max(kpis.unit) as unit,
-        sum(kpis.numerator) as numerator,
-        sum(kpis.denominator) as denominator
+        {{ exact_sum("kpis.numerator") }} as numerator,
+        {{ exact_sum("kpis.denominator") }} as denominator
     from periods
     inner join kpis
         on kpis.period_start >= periods.period_start

@@ -77,8 +77,8 @@ site_totals as (
         kpi_code,
         period,
         site_id,
-        sum(numerator_value) as numerator,
-        sum(denominator_value) as denominator
+        {{ exact_sum("numerator_value") }} as numerator,
+        {{ exact_sum("denominator_value") }} as denominator
     from events
     group by kpi_code, period, site_id
 
@@ -89,8 +89,8 @@ company_totals as (
     select
         kpi_code,
         period,
-        sum(numerator_value) as numerator,
-        sum(denominator_value) as denominator
+        {{ exact_sum("numerator_value") }} as numerator,
+        {{ exact_sum("denominator_value") }} as denominator
     from events
     group by kpi_code, period
 

@@ -141,7 +141,7 @@ measure_events as (
 site_totals as (
 
     select measure_code, period, site_id, risk_tier,
-           sum(numerator_value) as numerator, sum(denominator_value) as denominator
+           {{ exact_sum("numerator_value") }} as numerator, {{ exact_sum("denominator_value") }} as denominator
     from measure_events
     group by measure_code, period, site_id, risk_tier
 
@@ -150,7 +150,7 @@ site_totals as (
 company_totals as (
 
     select measure_code, period, risk_tier,
-           sum(numerator_value) as numerator, sum(denominator_value) as denominator
+           {{ exact_sum("numerator_value") }} as numerator, {{ exact_sum("denominator_value") }} as denominator
     from measure_events
     group by measure_code, period, risk_tier
 

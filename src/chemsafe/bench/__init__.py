@@ -1,0 +1,1 @@
+"""`chemsafe bench`: dbt build against the engine floor and the pandas baseline."""

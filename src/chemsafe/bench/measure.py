@@ -1,0 +1,56 @@
+"""Run one command in a child process and report its wall time and peak memory.
+
+    python -m chemsafe.bench.measure -- COMMAND ...
+
+prints one JSON line {"returncode", "wall_s", "peak_mb"}. Peak memory is the child's
+maximum resident set size (getrusage of the waited-for children), so each measurement is
+isolated in its own wrapper process.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measurement:
+    returncode: int
+    wall_s: float
+    peak_mb: float
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    started = time.perf_counter()
+    completed = subprocess.run(argv, check=False, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"returncode": completed.returncode, "wall_s": wall,
+                      "peak_mb": peak_kb / 1024.0}))
+    return 0
+
+
+def measure(command: list[str], env: dict[str, str], cwd: Path,
+            log: Path | None = None) -> Measurement:
+    """Measure `command` (run in a fresh wrapper process so rusage is its own)."""
+    wrapper = [sys.executable, "-m", "chemsafe.bench.measure", "--", *command]
+    stderr = log.open("a") if log else subprocess.DEVNULL
+    try:
+        result = subprocess.run(wrapper, env=env, cwd=cwd, capture_output=False,
+                                stdout=subprocess.PIPE, stderr=stderr, text=True, check=True)
+    finally:
+        if log:
+            stderr.close()  # type: ignore[union-attr]
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return Measurement(int(data["returncode"]), float(data["wall_s"]), float(data["peak_mb"]))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,221 @@
+"""`chemsafe bench`: figures for dbt build vs the engine floor vs pandas, per data size.
+
+For each size (findings) the demo generator writes an extract set (reused when present),
+`chemsafe ingest --parquet` converts it once, then, `repeat` times: `dbt build` of the whole
+project on the big-extract path (raw_source=files, Parquet), the engine floor (the same
+compiled SQL run directly in DuckDB), the pandas baseline (row-by-row apply and vectorised),
+and `chemsafe reconcile` of the latest quarter. Figures are medians over the repetitions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from chemsafe.bench.measure import Measurement, measure
+from chemsafe.bench.pandas_baseline import score_apply, score_vectorised, timed
+from chemsafe.dbt_runner import dbt_env, dbt_executable
+from chemsafe.demo import DEFAULT_SEED, generate
+from chemsafe.paths import DataPaths, point_raw_seeds_at, project_root
+
+FINDINGS_PER_SCALE = 1260.0  # the demo generator writes ~1,260 findings per unit of scale
+FILES_VARS = json.dumps({"raw_source": "files", "raw_file_format": "parquet"})
+
+FACTORS_SQL = """
+select facility_id, risk_tier_on_found as risk_tier, severity, days_open, is_repeat,
+       cast(extract(year from found_on) as varchar) || '-Q'
+           || cast(extract(quarter from found_on) as varchar) as quarter
+from marts.fct_findings
+"""
+DBT_AGGREGATE_SQL = """
+select facility_id,
+       cast(extract(year from found_on) as varchar) || '-Q'
+           || cast(extract(quarter from found_on) as varchar) as quarter,
+       sum(finding_score) as sum, count(*) as count
+from marts.fct_findings group by 1, 2 order by 1, 2
+"""
+
+
+@dataclass
+class SizeResult:
+    target_findings: int
+    findings: int = 0
+    scale: float = 0.0
+    generate_s: float | None = None
+    ingest_s: float | None = None
+    dbt_build_s: float | None = None
+    dbt_peak_mb: float | None = None
+    floor_s: float | None = None
+    floor_peak_mb: float | None = None
+    pandas_apply_s: float | None = None
+    pandas_vectorised_s: float | None = None
+    reconcile_s: float | None = None
+    reconcile_peak_mb: float | None = None
+    dbt_over_floor: float | None = None
+    apply_over_dbt: float | None = None
+    vectorised_over_dbt: float | None = None
+    total_score_dbt: float | None = None
+    total_score_floor: float | None = None
+    total_score_pandas: float | None = None
+    aggregates_agree: bool = False
+    repeat: int = 1
+    cpus: int = field(default_factory=lambda: os.cpu_count() or 0)
+    memory_gb: float = field(default_factory=lambda: round(
+        os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1))
+    machine: str = field(default_factory=lambda: f"{platform.machine()} {platform.system()}")
+    date: str = field(default_factory=lambda: datetime.now(UTC).date().isoformat())
+    notes: list[str] = field(default_factory=list)
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _check(m: Measurement, what: str, log: Path) -> Measurement:
+    if m.returncode != 0:
+        raise RuntimeError(f"{what} failed (exit {m.returncode}); see {log}")
+    return m
+
+
+def _latest_quarter(warehouse: Path) -> str | None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute("select max(period) from marts.dim_quarters").fetchone()
+    return row[0] if row else None
+
+
+def _has_reconcile() -> bool:
+    from chemsafe.cli import build_parser
+
+    return "reconcile" in build_parser().format_help()
+
+
+def _frames(db: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def _agree(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    if len(a) != len(b):
+        return False
+    left = a.sort_values(["facility_id", "quarter"]).reset_index(drop=True)
+    right = b.sort_values(["facility_id", "quarter"]).reset_index(drop=True)
+    keys = ["facility_id", "quarter"]
+    same_keys = (left[keys].to_numpy() == right[keys].to_numpy()).all()
+    close = ((left["sum"] - right["sum"]).abs() <= 1e-6 * right["sum"].abs().clip(lower=1)).all()
+    same_counts = (left["count"].to_numpy() == right["count"].to_numpy()).all()
+    return bool(same_keys and close and same_counts)
+
+
+def bench_size(target: int, repeat: int, root: Path, log: Path) -> SizeResult:
+    result = SizeResult(target_findings=target, repeat=repeat)
+    result.scale = target / FINDINGS_PER_SCALE
+    size_dir = root / f"{target}"
+    extracts = size_dir / "extracts"
+    marker = extracts / ".complete"
+    if not marker.exists():
+        started = time.perf_counter()
+        generate(extracts, scale=result.scale, seed=DEFAULT_SEED)
+        result.generate_s = time.perf_counter() - started
+        marker.write_text(f"scale={result.scale}\n")
+    paths = DataPaths((size_dir / "data").resolve())
+    paths.root.mkdir(parents=True, exist_ok=True)
+    env = dbt_env(paths)
+    chemsafe = str(Path(sys.executable).parent / "chemsafe")
+    ingest = _check(measure([chemsafe, "ingest", str(extracts), "--parquet"], env,
+                            project_root(), log), "ingest", log)
+    result.ingest_s = ingest.wall_s
+    point_raw_seeds_at(paths)
+    root_dir = project_root()
+    dbt_cmd = [dbt_executable(), "build", "--vars", FILES_VARS, "--project-dir", str(root_dir),
+               "--profiles-dir", str(root_dir)]
+    floor_cmd = [sys.executable, "-m", "chemsafe.bench.floor",
+                 str(paths.dbt_target / "manifest.json"), str(paths.warehouse),
+                 str(size_dir / "floor" / "chemsafe.duckdb")]
+    (size_dir / "floor").mkdir(exist_ok=True)
+    builds, peaks, floors, floor_peaks, applies, vectors, recs, rec_peaks = ([] for _ in range(8))
+    reconcile = _has_reconcile()
+    for _ in range(repeat):
+        m = _check(measure(dbt_cmd, env, root_dir, log), "dbt build", log)
+        builds.append(m.wall_s)
+        peaks.append(m.peak_mb)
+        f = _check(measure(floor_cmd, env, root_dir, log), "engine floor", log)
+        floors.append(f.wall_s)
+        floor_peaks.append(f.peak_mb)
+        factors = _frames(paths.warehouse, FACTORS_SQL)
+        apply_s, by_apply = timed(score_apply, factors)
+        vector_s, by_vector = timed(score_vectorised, factors)
+        applies.append(apply_s)
+        vectors.append(vector_s)
+        if reconcile:
+            quarter = _latest_quarter(paths.warehouse)
+            r = measure([chemsafe, "reconcile", "--quarter", str(quarter)], env, root_dir, log)
+            recs.append(r.wall_s)
+            rec_peaks.append(r.peak_mb)
+    dbt_agg = _frames(paths.warehouse, DBT_AGGREGATE_SQL)
+    floor_agg = _frames(size_dir / "floor" / "chemsafe.duckdb", DBT_AGGREGATE_SQL)
+    result.findings = int(dbt_agg["count"].sum())
+    result.total_score_dbt = float(dbt_agg["sum"].sum())
+    result.total_score_floor = float(floor_agg["sum"].sum())
+    result.total_score_pandas = float(by_vector["sum"].sum())
+    result.aggregates_agree = (_agree(dbt_agg, floor_agg) and _agree(dbt_agg, by_apply)
+                               and _agree(dbt_agg, by_vector))
+    result.dbt_build_s, result.dbt_peak_mb = _median(builds), _median(peaks)
+    result.floor_s, result.floor_peak_mb = _median(floors), _median(floor_peaks)
+    result.pandas_apply_s, result.pandas_vectorised_s = _median(applies), _median(vectors)
+    result.reconcile_s, result.reconcile_peak_mb = _median(recs), _median(rec_peaks)
+    if not reconcile:
+        result.notes.append("chemsafe reconcile not available in this build")
+    if result.dbt_build_s and result.floor_s:
+        result.dbt_over_floor = result.dbt_build_s / result.floor_s
+    if result.dbt_build_s:
+        result.apply_over_dbt = (result.pandas_apply_s or 0) / result.dbt_build_s
+        result.vectorised_over_dbt = (result.pandas_vectorised_s or 0) / result.dbt_build_s
+    return result
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def markdown_table(results: list[SizeResult]) -> str:
+    head = ("| findings | dbt build s | dbt peak MB | floor s | dbt/floor | pandas apply s | "
+            "apply/dbt | pandas vectorised s | vectorised/dbt | reconcile s | reconcile MB | "
+            "agree |")
+    lines = [head, "|" + "---|" * 12]
+    for r in results:
+        lines.append(
+            f"| {r.findings:,} | {_fmt(r.dbt_build_s)} | {_fmt(r.dbt_peak_mb, 0)} | "
+            f"{_fmt(r.floor_s)} | {_fmt(r.dbt_over_floor, 2)} | {_fmt(r.pandas_apply_s)} | "
+            f"{_fmt(r.apply_over_dbt, 2)} | {_fmt(r.pandas_vectorised_s, 2)} | "
+            f"{_fmt(r.vectorised_over_dbt, 3)} | {_fmt(r.reconcile_s)} | "
+            f"{_fmt(r.reconcile_peak_mb, 0)} | {'yes' if r.aggregates_agree else 'NO'} |"
+        )
+    if results:
+        r = results[0]
+        lines.append("")
+        lines.append(f"Machine: {r.cpus} CPUs, {r.memory_gb} GB, {r.machine}; {r.date}; "
+                     f"medians of {r.repeat} run(s).")
+    return "\n".join(lines)
+
+
+def write_results(results: list[SizeResult], folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = results[0].date if results else "empty"
+    payload = json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False)
+    table = markdown_table(results) + "\n"
+    json_path, md_path = folder / "latest.json", folder / "latest.md"
+    for path, text in ((json_path, payload), (md_path, table),
+                       (folder / f"bench-{stamp}.json", payload),
+                       (folder / f"bench-{stamp}.md", table)):
+        path.write_text(text, encoding="utf-8")
+    return json_path, md_path

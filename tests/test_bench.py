@@ -1,0 +1,32 @@
+"""A small-scale run of `chemsafe bench`: every figure is produced, and dbt, the engine
+floor and both pandas versions agree on the weighted score (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from conftest import chemsafe
+
+REQUIRED = ("findings", "dbt_build_s", "dbt_peak_mb", "floor_s", "pandas_apply_s",
+            "pandas_vectorised_s", "reconcile_s", "reconcile_peak_mb", "cpus", "memory_gb",
+            "date", "dbt_over_floor", "apply_over_dbt", "vectorised_over_dbt")
+
+
+def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    run = chemsafe(tmp_path / "data", "bench", "--sizes", "1000", "3000", "--repeat", "1",
+                   "--results-dir", str(results))
+    assert "| findings |" in run.stdout
+    figures = json.loads((results / "latest.json").read_text())
+    assert [f["target_findings"] for f in figures] == [1000, 3000]
+    for size in figures:
+        missing = [k for k in REQUIRED if size.get(k) is None]
+        assert missing == [], missing
+        assert size["aggregates_agree"] is True
+        assert math.isclose(size["total_score_dbt"], size["total_score_floor"], rel_tol=1e-9)
+        assert math.isclose(size["total_score_dbt"], size["total_score_pandas"], rel_tol=1e-9)
+    assert figures[1]["findings"] > figures[0]["findings"] > 500
+    table = (results / "latest.md").read_text()
+    assert table.count("\n| ") >= 2 and "CPUs" in table
