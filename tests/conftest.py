@@ -65,9 +65,12 @@ def copy_project(target: Path, data_dir: Path) -> Path:
     ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "raw",
                                     "__pycache__", ".pytest_cache", ".ruff_cache", "demo",
                                     "fixtures")
+    from chemsafe.paths import DataPaths, data_key
+
     shutil.copytree(PROJECT_ROOT, target, ignore=ignore)
-    (target / "seeds" / "raw").symlink_to(data_dir / "ingest" / "current",
-                                          target_is_directory=True)
+    link = target / "seeds" / "raw" / data_key(DataPaths(data_dir.resolve()))
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(data_dir / "ingest" / "current", target_is_directory=True)
     return target
 
 

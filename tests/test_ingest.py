@@ -329,8 +329,8 @@ def snapshot(data_dir: Path) -> dict[str, object]:
         "loads": sorted(p.name for p in paths.loads_dir.iterdir()),
         "load_files": {p.name: _file_digest(p) for p in sorted(current.iterdir())},
         "warehouse": _file_digest(paths.warehouse),
-        "seeds_raw": os.readlink(raw_seed_link()),
-        "seeds_raw_resolved": raw_seed_link().resolve(),
+        "seeds_raw": os.readlink(raw_seed_link(paths)),
+        "seeds_raw_resolved": raw_seed_link(paths).resolve(),
     }
 
 
@@ -351,7 +351,7 @@ def test_failed_load_via_cli_changes_nothing(loaded, tmp_path, case):
         assert word in result.stderr, (word, result.stderr)
     assert "Loaded" not in result.stdout
     assert snapshot(loaded.data_dir) == before
-    assert raw_seed_link().resolve() == old_load
+    assert raw_seed_link(paths).resolve() == old_load
     assert manifest(loaded.warehouse) == manifest_before
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR_ENV = "CHEMSAFE_DATA_DIR"
+DATA_KEY_ENV = "CHEMSAFE_DATA_KEY"
 
 
 def project_root() -> Path:
@@ -59,20 +60,37 @@ class DataPaths:
         return self.root / "reports"
 
 
-def raw_seed_link() -> Path:
-    """The project's link to the current load's raw seeds (a dbt seed path)."""
-    return project_root() / "seeds" / "raw"
+def data_key(paths: DataPaths) -> str:
+    """Short stable name of a data directory ('default' for data/ in the project)."""
+    if paths.root == (project_root() / "data").resolve():
+        return "default"
+    return str(paths.root).strip("/").replace("/", "_")
+
+
+def raw_seed_link(paths: DataPaths) -> Path:
+    """The project's link to a data directory's current load of raw seeds.
+
+    dbt reads raw seeds from seeds/raw/<data key> (seed-paths in dbt_project.yml, with the
+    key from CHEMSAFE_DATA_KEY, default 'default'), so runs on different data directories
+    never read each other's seeds. A link rather than an absolute seed path because dbt
+    writes each seed's SQL to target/run/<seed path>.
+    """
+    return project_root() / "seeds" / "raw" / data_key(paths)
 
 
 def point_raw_seeds_at(paths: DataPaths) -> None:
-    """Make seeds/raw point at this data directory's current load (atomic swap)."""
-    link = raw_seed_link()
+    """Make seeds/raw/<data key> point at this data directory's current load (atomic)."""
+    folder = project_root() / "seeds" / "raw"
+    if folder.is_symlink():  # the single link of earlier versions
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    link = raw_seed_link(paths)
     target = paths.current_seeds
     if link.is_symlink() and Path(os.readlink(link)) == target:
         return
     if link.exists() and not link.is_symlink():
         raise RuntimeError(f"{link} should be a link made by chemsafe, not a real folder")
-    tmp = link.with_name(f".raw.{os.getpid()}")
+    tmp = link.with_name(f".{link.name}.{os.getpid()}")
     if tmp.is_symlink():
         tmp.unlink()
     tmp.symlink_to(target, target_is_directory=True)
