@@ -15,21 +15,9 @@ actions as (
 
 ),
 
-quarters as (
-
-    select * from {{ ref('dim_quarters') }}
-
-),
-
 periods as (
 
-    select 'quarter' as period_type, period, quarter_start as period_start,
-           quarter_end as period_end
-    from quarters
-    union all
-    select 'year', cast(year as {{ dbt.type_string() }}), min(quarter_start), max(quarter_end)
-    from quarters
-    group by year
+    select * from {{ ref('int_reporting_periods') }}
 
 ),
 

@@ -19,12 +19,6 @@ kpis as (
 
 ),
 
-quarters as (
-
-    select * from {{ ref('dim_quarters') }}
-
-),
-
 reviews as (
 
     select * from {{ ref('safety_committee_reviews') }}
@@ -39,13 +33,7 @@ cases as (
 
 periods as (
 
-    select 'quarter' as period_type, period, quarter_start as period_start,
-           quarter_end as period_end
-    from quarters
-    union all
-    select 'year', cast(year as {{ dbt.type_string() }}), min(quarter_start), max(quarter_end)
-    from quarters
-    group by year
+    select * from {{ ref('int_reporting_periods') }}
 
 ),
 
