@@ -1,16 +1,25 @@
-"""The pandas baseline a user would otherwise write: the spec's Python finding_score row by
-row (DataFrame.apply), and a vectorised version, each followed by the per facility-quarter
-aggregation. Inputs are the score factors of the findings (tier on found_on, severity,
-days_open, is_repeat); the result is compared with dbt's fct_findings."""
+"""The pandas baseline a user would otherwise write without the warehouse: from the
+accepted findings and risk assessments, the facility tier on found_on (three axes, the
+HIGH override, same-day tie, unassessed = HIGH), days_open as of the as-of date, the repeat
+rule, the spec's Python finding_score, and the per facility-quarter aggregation.
+
+Two versions: row by row (``DataFrame.apply`` calling plain Python per finding, as the
+spec's reference function invites) and vectorised (merge_asof, groupby, array arithmetic).
+Both are independent of the SQL and must agree with dbt's fct_findings to 1e-9."""
 
 from __future__ import annotations
 
+import bisect
 import time
+from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 
 # The reference of kpi_spec.md ("Finding score"), as a user would write it.
 RISK_WEIGHT = {"LOW": 1, "MEDIUM": 3, "HIGH": 7}
+AXIS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
+REPEAT_WINDOW_DAYS = 365
 
 
 def finding_score(risk_level: str, severity: int, days_open: int, is_repeat: bool) -> float:
@@ -19,31 +28,101 @@ def finding_score(risk_level: str, severity: int, days_open: int, is_repeat: boo
     return RISK_WEIGHT[risk_level] * severity * open_factor * repeat_factor
 
 
-def score_apply(frame: pd.DataFrame) -> pd.DataFrame:
-    scored = frame.assign(finding_score=frame.apply(
-        lambda row: finding_score(row["risk_tier"], int(row["severity"]),
-                                  int(row["days_open"]), bool(row["is_repeat"])),
-        axis=1,
-    ))
-    return aggregate(scored)
+def tier_of(substance: str, exposure: str, protection: str) -> str:
+    points = AXIS[substance] + AXIS[exposure] + AXIS[protection]
+    if points >= 7 or (substance == "HIGH" and AXIS[protection] >= 2):
+        return "HIGH"
+    return "MEDIUM" if points >= 5 else "LOW"
 
 
-def score_vectorised(frame: pd.DataFrame) -> pd.DataFrame:
-    weight = frame["risk_tier"].map(RISK_WEIGHT).astype("float64")
-    repeat = frame["is_repeat"].map({True: 1.5, False: 1.0}).astype("float64")
-    score = weight * frame["severity"] * (1 + frame["days_open"] / 30) * repeat
-    return aggregate(frame.assign(finding_score=score))
+def _quarter(found_on: pd.Series) -> pd.Series:
+    return found_on.dt.year.astype(str) + "-Q" + found_on.dt.quarter.astype(str)
 
 
 def aggregate(scored: pd.DataFrame) -> pd.DataFrame:
     return (
-        scored.groupby(["facility_id", "quarter"], sort=True)["finding_score"]
+        scored.assign(quarter=_quarter(scored["found_on"]))
+        .groupby(["facility_id", "quarter"], sort=True)["finding_score"]
         .agg(["sum", "count"])
         .reset_index()
     )
 
 
-def timed(fn, frame: pd.DataFrame) -> tuple[float, pd.DataFrame]:  # noqa: ANN001
+def score_apply(findings: pd.DataFrame, assessments: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Row by row: Python per finding for the tier lookup, the repeat rule and the score."""
+    as_of_ts = pd.Timestamp(as_of)
+    history: dict[str, list[tuple[pd.Timestamp, str, str]]] = {}
+    for row in assessments.itertuples(index=False):
+        tier = tier_of(row.substance_hazard, row.exposure_potential, row.protection_weakness)
+        history.setdefault(row.facility_id, []).append((row.assessed_on, row.assessment_id, tier))
+    for entries in history.values():
+        entries.sort()
+    dates: dict[tuple[str, str], list[pd.Timestamp]] = {}
+    for row in findings.itertuples(index=False):
+        dates.setdefault((row.facility_id, row.category), []).append(row.found_on)
+    for found in dates.values():
+        found.sort()
+
+    def tier_on(facility_id: str, day: pd.Timestamp) -> str:
+        entries = history.get(facility_id, [])
+        # the latest assessment on or before the day; same day: the greater id
+        position = bisect.bisect_right(entries, (day, "\U0010ffff", ""))
+        return entries[position - 1][2] if position else "HIGH"
+
+    def is_repeat(row: pd.Series) -> bool:
+        if isinstance(row["repeat_of_finding_id"], str):
+            return True
+        found = dates[(row["facility_id"], row["category"])]
+        position = bisect.bisect_left(found, row["found_on"])
+        return position > 0 and (row["found_on"] - found[position - 1]).days <= REPEAT_WINDOW_DAYS
+
+    def score_row(row: pd.Series) -> float:
+        end = as_of_ts
+        if not pd.isna(row["closed_on"]) and row["closed_on"] < as_of_ts:
+            end = row["closed_on"]
+        days_open = max((end - row["found_on"]).days, 0)
+        tier = tier_on(row["facility_id"], row["found_on"])
+        return finding_score(tier, int(row["severity"]), days_open, is_repeat(row))
+
+    in_scope = findings[findings["found_on"] <= as_of_ts]
+    return aggregate(in_scope.assign(finding_score=in_scope.apply(score_row, axis=1)))
+
+
+def score_vectorised(findings: pd.DataFrame, assessments: pd.DataFrame,
+                     as_of: date) -> pd.DataFrame:
+    as_of_ts = pd.Timestamp(as_of)
+    rated = assessments.assign(
+        substance=assessments["substance_hazard"].map(AXIS),
+        protection=assessments["protection_weakness"].map(AXIS),
+        exposure=assessments["exposure_potential"].map(AXIS),
+    )
+    points = rated["substance"] + rated["exposure"] + rated["protection"]
+    rated["tier"] = "LOW"
+    rated.loc[points >= 5, "tier"] = "MEDIUM"
+    rated.loc[(points >= 7) | ((rated["substance"] == 3) & (rated["protection"] >= 2)),
+              "tier"] = "HIGH"
+    effective = (rated.sort_values(["facility_id", "assessed_on", "assessment_id"])
+                 .drop_duplicates(["facility_id", "assessed_on"], keep="last")
+                 .sort_values("assessed_on"))
+    in_scope = findings[findings["found_on"] <= as_of_ts].sort_values("found_on")
+    tiered = pd.merge_asof(in_scope, effective[["facility_id", "assessed_on", "tier"]],
+                           left_on="found_on", right_on="assessed_on", by="facility_id",
+                           direction="backward")
+    tiered["tier"] = tiered["tier"].fillna("HIGH")
+    days = (pd.DataFrame({"closed": tiered["closed_on"], "as_of": as_of_ts}).min(axis=1)
+            - tiered["found_on"]).dt.days.clip(lower=0)
+    distinct = (findings[["facility_id", "category", "found_on"]].drop_duplicates()
+                .sort_values(["facility_id", "category", "found_on"]))
+    distinct["previous"] = distinct.groupby(["facility_id", "category"])["found_on"].shift()
+    tiered = tiered.merge(distinct, on=["facility_id", "category", "found_on"], how="left")
+    gap = (tiered["found_on"] - tiered["previous"]).dt.days
+    repeat = tiered["repeat_of_finding_id"].notna() | (gap <= REPEAT_WINDOW_DAYS)
+    score = (tiered["tier"].map(RISK_WEIGHT).astype("float64") * tiered["severity"]
+             * (1 + days / 30) * repeat.map({True: 1.5, False: 1.0}).astype("float64"))
+    return aggregate(tiered.assign(finding_score=score))
+
+
+def timed(fn: Callable[..., pd.DataFrame], *args: object) -> tuple[float, pd.DataFrame]:
     started = time.perf_counter()
-    result = fn(frame)
+    result = fn(*args)
     return time.perf_counter() - started, result

@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -31,11 +31,15 @@ from chemsafe.paths import DataPaths, point_raw_seeds_at, project_root
 FINDINGS_PER_SCALE = 1260.0  # the demo generator writes ~1,260 findings per unit of scale
 FILES_VARS = json.dumps({"raw_source": "files", "raw_file_format": "parquet"})
 
-FACTORS_SQL = """
-select facility_id, risk_tier_on_found as risk_tier, severity, days_open, is_repeat,
-       cast(extract(year from found_on) as varchar) || '-Q'
-           || cast(extract(quarter from found_on) as varchar) as quarter
-from marts.fct_findings
+FINDINGS_SQL = """
+select finding_id, facility_id, cast(found_on as timestamp) as found_on,
+       cast(closed_on as timestamp) as closed_on, category, severity, repeat_of_finding_id
+from staging.stg_ehs__findings
+"""
+ASSESSMENTS_SQL = """
+select assessment_id, facility_id, cast(assessed_on as timestamp) as assessed_on,
+       substance_hazard, exposure_potential, protection_weakness
+from staging.stg_ehs__risk_assessments
 """
 DBT_AGGREGATE_SQL = """
 select facility_id,
@@ -91,6 +95,13 @@ def _latest_quarter(warehouse: Path) -> str | None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         row = con.execute("select max(period) from marts.dim_quarters").fetchone()
     return row[0] if row else None
+
+
+def _as_of(warehouse: Path) -> date:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute("select max(as_of_date) from marts.fct_findings").fetchone()
+    assert row is not None
+    return row[0]
 
 
 def _has_reconcile() -> bool:
@@ -151,9 +162,11 @@ def bench_size(target: int, repeat: int, root: Path, log: Path) -> SizeResult:
         f = _check(measure(floor_cmd, env, root_dir, log), "engine floor", log)
         floors.append(f.wall_s)
         floor_peaks.append(f.peak_mb)
-        factors = _frames(paths.warehouse, FACTORS_SQL)
-        apply_s, by_apply = timed(score_apply, factors)
-        vector_s, by_vector = timed(score_vectorised, factors)
+        findings = _frames(paths.warehouse, FINDINGS_SQL)
+        assessments = _frames(paths.warehouse, ASSESSMENTS_SQL)
+        as_of = _as_of(paths.warehouse)
+        apply_s, by_apply = timed(score_apply, findings, assessments, as_of)
+        vector_s, by_vector = timed(score_vectorised, findings, assessments, as_of)
         applies.append(apply_s)
         vectors.append(vector_s)
         if reconcile:
