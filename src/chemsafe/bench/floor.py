@@ -12,6 +12,7 @@ three-part names resolve. Prints the elapsed seconds as JSON.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from graphlib import TopologicalSorter
@@ -45,6 +46,9 @@ def run_floor(manifest_path: Path, warehouse: Path, floor_db: Path) -> float:
     if floor_db.exists():
         floor_db.unlink()
     con = duckdb.connect(str(floor_db))
+    # the same engine settings as the dbt profile
+    con.execute("set preserve_insertion_order = false")
+    con.execute(f"set memory_limit = '{os.environ.get('CHEMSAFE_MEMORY_LIMIT', '1500MB')}'")
     register_pseudonymise(con, pseudonym_key()[0])
     con.execute(f"attach '{warehouse}' as built (read_only)")
     started = time.perf_counter()
