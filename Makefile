@@ -5,11 +5,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.chemsafe-installed
 
-.PHONY: run test lint lock clean help
+.PHONY: run test lint lock clean help browser
 
 help:
 	@echo "make run   - set up the environment and run the main job on the demo extracts"
 	@echo "make test  - run the whole test suite (lint + pytest, dbt end to end)"
+	@echo "make browser - install headless Chromium and Korean fonts (done by make test)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +21,19 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/chemsafe run
 
-test: $(STAMP)
+# Headless Chromium and a Korean font for the tests that look at the HTML pages (the
+# EHS dashboard, reports); DejaVu (no Hangul) is the tests' tofu-only control font.
+# Installed from Debian's registry once, only when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-dejavu-core
+browser:
+	@if [ -x /usr/bin/chromium ] && dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then :; else \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			$(BROWSER_PACKAGES); \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/python -m pytest
 

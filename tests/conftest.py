@@ -54,9 +54,18 @@ def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo extracts built once for the whole session."""
+    """The demo extracts through the main job (ingest, dbt build, publish), once for the
+    whole session; the working warehouse file."""
     data_dir = tmp_path_factory.mktemp("demo-data")
-    yield build_warehouse(DEMO_EXTRACTS, data_dir)
+    chemsafe(data_dir, "run", "--extracts", str(DEMO_EXTRACTS))
+    yield data_dir / "chemsafe.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_published(demo_warehouse: Path) -> Path:
+    """The data directory of the demo run, with what the main job published for analysts
+    (serving file, Parquet exports, docs, dashboard)."""
+    return demo_warehouse.parent
 
 
 def copy_project(target: Path, data_dir: Path) -> Path:

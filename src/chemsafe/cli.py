@@ -2,7 +2,8 @@
 
     chemsafe ingest DIR   load a folder of extract files (all or nothing)
     chemsafe build        dbt build on what was ingested
-    chemsafe run          the main job: ingest (default: the demo extracts) and build
+    chemsafe run          the main job: ingest (default: the demo extracts), build, publish
+    chemsafe publish      dbt build, then publish it for analysts if every test passed
     chemsafe paths        show where everything is written
 """
 
@@ -18,6 +19,7 @@ from chemsafe.bench.cli import add_bench_parser
 from chemsafe.dbt_runner import run_dbt
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.paths import DATA_DIR_ENV, data_paths, point_raw_seeds_at, project_root
+from chemsafe.publish import not_published_notice, publish_and_report
 from chemsafe.raw_files import write_parquet_copies
 from chemsafe.summary import load_summary_text
 
@@ -85,7 +87,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     code = cmd_ingest(argparse.Namespace(folder=str(folder)))
     if code:
         return code
-    return cmd_build(argparse.Namespace(dbt_args=[], raw_source="seeds", raw_format="csv"))
+    code = cmd_build(argparse.Namespace(dbt_args=[], raw_source="seeds", raw_format="csv"))
+    if code:
+        not_published_notice()
+        return code
+    # The main job ends by publishing the build that just passed (no second build).
+    return publish_and_report(data_paths())
+
+
+def cmd_publish(_: argparse.Namespace) -> int:
+    """dbt build (every model and test) on the current load; publish it if it passed."""
+    code = cmd_build(argparse.Namespace(dbt_args=[]))
+    if code:
+        not_published_notice()
+        return code
+    return publish_and_report(data_paths())
 
 
 def cmd_paths(_: argparse.Namespace) -> int:
@@ -118,9 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                          help="extra arguments passed to dbt build (e.g. --select ...)")
     p_build.set_defaults(func=cmd_build)
-    p_run = sub.add_parser("run", help="main job: ingest extracts and build")
+    p_run = sub.add_parser("run", help="main job: ingest extracts, build, publish")
     p_run.add_argument("--extracts", help="extract folder (default: the demo extracts)")
     p_run.set_defaults(func=cmd_run)
+    p_publish = sub.add_parser(
+        "publish", help="dbt build, then publish the serving file, exports, docs and "
+                        "dashboard if every test passed")
+    p_publish.set_defaults(func=cmd_publish)
     add_bench_parser(sub)
     p_paths = sub.add_parser("paths", help="show where everything is written")
     p_paths.set_defaults(func=cmd_paths)

@@ -59,6 +59,69 @@ class DataPaths:
     def reports_dir(self) -> Path:
         return self.root / "reports"
 
+    def reconciliation_report_dir(self, quarter: str) -> Path:
+        """`chemsafe reconcile`: the auditor report, exception CSVs and audit sample of a
+        quarter (replaced as a whole by a rerun of that quarter)."""
+        return self.reports_dir / quarter
+
+    @property
+    def reconcile_work_dir(self) -> Path:
+        """`chemsafe reconcile` scratch space: a copy of the GX project per run, removed
+        after the run."""
+        return self.root / "reconcile"
+
+    # What analysts open: written by `chemsafe publish` only after a build passed.
+
+    @property
+    def serving_dir(self) -> Path:
+        return self.root / "serving"
+
+    @property
+    def serving_db(self) -> Path:
+        """The published warehouse BI tools open read-only (replaced atomically)."""
+        return self.serving_dir / "chemsafe_serving.duckdb"
+
+    @property
+    def publication_record(self) -> Path:
+        """JSON record of the publication the serving file holds."""
+        return self.serving_dir / "publication.json"
+
+    @property
+    def publish_lock(self) -> Path:
+        return self.serving_dir / ".publish.lock"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def parquet_exports(self) -> Path:
+        """Link to the current publication's Parquet files (swapped atomically)."""
+        return self.exports_dir / "parquet"
+
+    @property
+    def export_releases(self) -> Path:
+        """One folder of Parquet files per publication; the last few are kept."""
+        return self.exports_dir / "releases"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def docs_index(self) -> Path:
+        """dbt docs as one static page that works offline."""
+        return self.docs_dir / "index.html"
+
+    @property
+    def dashboard_dir(self) -> Path:
+        return self.root / "dashboard"
+
+    @property
+    def dashboard_html(self) -> Path:
+        """The EHS managers' static dashboard."""
+        return self.dashboard_dir / "index.html"
+
 
 def data_key(paths: DataPaths) -> str:
     """Short stable name of a data directory ('default' for data/ in the project)."""

@@ -1,0 +1,147 @@
+"""What the EHS dashboard shows, read from the (staged) serving file's marts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from chemsafe.db import first_row
+
+COMPANY = ""  # key of the company-wide rows (site_id NULL in the marts)
+TIERS = ("HIGH", "MEDIUM", "LOW")
+INDICATOR_TYPES = ("leading", "lagging")
+OPEN_RISK_MEASURE = "TIER_OPEN_RISK_SCORE"
+INVENTORY_KPI = "LEAD_INVENTORY_ACCURACY"
+
+
+@dataclass(frozen=True)
+class Site:
+    key: str  # site_id, or COMPANY
+    label: str
+
+
+@dataclass(frozen=True)
+class KpiCell:
+    value: float | None
+    is_on_target: bool | None
+    trend: str | None
+
+
+@dataclass
+class KpiRow:
+    kpi_code: str
+    name_ko: str
+    name_en: str
+    indicator_type: str
+    unit: str
+    direction: str
+    target_value: float | None
+    target_comparator: str | None
+    cells: dict[str, KpiCell] = field(default_factory=dict)  # by site key
+
+
+@dataclass(frozen=True)
+class OnTargetShare:
+    on_target: int
+    with_target: int
+
+    @property
+    def share(self) -> float | None:
+        return self.on_target / self.with_target if self.with_target else None
+
+
+@dataclass
+class DashboardData:
+    publication_id: str
+    published_at: str
+    periods: list[str]
+    latest_period: str
+    sites: list[Site]  # company first
+    # (site key, tier) -> value per period (None when there is no row)
+    open_risk: dict[tuple[str, str], list[float | None]]
+    # (period, indicator type) -> share of KPIs on target, company-wide
+    on_target: dict[tuple[str, str], OnTargetShare]
+    headline: list[KpiRow]  # every KPI of the latest period, leading first
+    # site key -> inventory hit rate per period; target per period (company)
+    inventory_accuracy: dict[str, list[float | None]]
+    inventory_target: list[float | None]
+
+
+def _key(site_id: str | None) -> str:
+    return COMPANY if site_id is None else site_id
+
+
+def read_dashboard_data(serving_file: Path) -> DashboardData:
+    with duckdb.connect(str(serving_file), read_only=True) as con:
+        publication = first_row(
+            con,
+            "select publication_id, strftime(published_at, '%Y-%m-%d %H:%M UTC') "
+            "from audit.publication"
+        )
+        periods = [p for (p,) in con.execute(
+            "select period from marts.dim_quarters order by quarter_end").fetchall()]
+        latest = first_row(
+            con,
+            "select period from marts.dim_quarters order by is_as_of_quarter desc, "
+            "quarter_end desc limit 1")
+        sites = [Site(COMPANY, "전사 Company")] + [
+            Site(site_id, f"{site_id} {name}" if name else site_id)
+            for site_id, name in con.execute(
+                "select site_id, site_name from marts.dim_sites order by site_id").fetchall()
+        ]
+        index = {p: i for i, p in enumerate(periods)}
+
+        open_risk: dict[tuple[str, str], list[float | None]] = {
+            (s.key, t): [None] * len(periods) for s in sites for t in TIERS
+        }
+        for period, site_id, tier, value in con.execute(
+            "select period, site_id, risk_tier, value from marts.kpi_tier_quarterly "
+            "where measure_code = ?", [OPEN_RISK_MEASURE],
+        ).fetchall():
+            if (_key(site_id), tier) in open_risk and period in index:
+                open_risk[(_key(site_id), tier)][index[period]] = value
+
+        on_target = {
+            (period, kind): OnTargetShare(int(on), int(total))
+            for period, kind, on, total in con.execute(
+                "select period, indicator_type, count(*) filter (where is_on_target), "
+                "count(is_on_target) from marts.kpi_quarterly_status where site_id is null "
+                "group by period, indicator_type").fetchall()
+        }
+
+        latest_period = latest[0] if latest else (periods[-1] if periods else "")
+        rows: dict[str, KpiRow] = {}
+        for (code, name_ko, name_en, kind, unit, direction, target, comparator, site_id,
+             value, on, trend) in con.execute(
+            "select kpi_code, name_ko, name_en, indicator_type, unit, direction, "
+            "target_value, target_comparator, site_id, value, is_on_target, trend "
+            "from marts.kpi_quarterly_status where period = ? "
+            "order by case indicator_type when 'leading' then 0 else 1 end, kpi_code",
+            [latest_period],
+        ).fetchall():
+            row = rows.setdefault(code, KpiRow(code, name_ko or code, name_en or "", kind,
+                                               unit, direction, None, None))
+            if site_id is None:
+                row.target_value, row.target_comparator = target, comparator
+            row.cells[_key(site_id)] = KpiCell(value, on, trend)
+
+        accuracy: dict[str, list[float | None]] = {s.key: [None] * len(periods) for s in sites}
+        target: list[float | None] = [None] * len(periods)
+        for period, site_id, value, target_value in con.execute(
+            "select period, site_id, value, target_value from marts.kpi_quarterly_status "
+            "where kpi_code = ?", [INVENTORY_KPI],
+        ).fetchall():
+            if _key(site_id) in accuracy and period in index:
+                accuracy[_key(site_id)][index[period]] = value
+                if site_id is None:
+                    target[index[period]] = target_value
+
+    return DashboardData(
+        publication_id=publication[0] if publication else "",
+        published_at=publication[1] if publication else "",
+        periods=periods, latest_period=latest_period, sites=sites, open_risk=open_risk,
+        on_target=on_target, headline=list(rows.values()),
+        inventory_accuracy=accuracy, inventory_target=target,
+    )

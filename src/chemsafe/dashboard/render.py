@@ -1,0 +1,218 @@
+"""The EHS managers' dashboard: one static HTML page, offline, Korean first.
+
+No script and no link to anything outside the file: styles are inline, charts are inline
+SVG (chemsafe.dashboard.svg), fonts are the reader's installed Korean fonts named by
+family (Noto Sans CJK KR on the Debian server, Malgun Gothic on Windows, Apple SD Gothic
+Neo on macOS). Every value from the data goes through html.escape.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from chemsafe.dashboard.data import (
+    COMPANY,
+    INDICATOR_TYPES,
+    TIERS,
+    DashboardData,
+    KpiCell,
+    KpiRow,
+)
+from chemsafe.dashboard.svg import Series, legend, line_chart
+
+FONT_STACK = ('"Noto Sans CJK KR", "NanumGothic", "Malgun Gothic", "Apple SD Gothic Neo", '
+              "sans-serif")
+TIER_COLORS = {"HIGH": "#c0392b", "MEDIUM": "#e67e22", "LOW": "#2e86c1"}
+TIER_LABELS = {"HIGH": "고위험 HIGH", "MEDIUM": "중위험 MEDIUM", "LOW": "저위험 LOW"}
+TYPE_LABELS = {"leading": "선행 지표 Leading", "lagging": "후행 지표 Lagging"}
+TYPE_COLORS = {"leading": "#1e8449", "lagging": "#7d3c98"}
+SITE_COLORS = ("#2e86c1", "#e67e22", "#16a085", "#8e44ad", "#c0392b", "#7f8c8d")
+TREND_LABELS = {"improved": "↗ 개선", "worsened": "↘ 악화", "unchanged": "→ 유지"}
+MISSING = "–"
+
+CSS = """
+body { font-family: $FONTS; margin: 24px 32px; color: #1c2833; background: #fbfcfc; }
+h1 { font-size: 28px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 32px 0 6px; border-bottom: 2px solid #d5d8dc;
+     padding-bottom: 4px; }
+.en { color: #566573; font-weight: normal; font-size: 0.8em; }
+.meta, .note { color: #566573; font-size: 13px; margin: 4px 0; }
+.charts { display: flex; flex-wrap: wrap; gap: 12px 24px; }
+figure { margin: 0; }
+figcaption { font-weight: bold; font-size: 15px; margin: 6px 0 2px; }
+svg.chart { background: #fff; border: 1px solid #e5e8e8; }
+svg .grid { stroke: #e5e8e8; stroke-width: 1; }
+svg .tick { font-size: 11px; fill: #566573; font-family: $FONTS; }
+.legend { list-style: none; padding: 0; margin: 6px 0; display: flex; gap: 18px;
+          font-size: 14px; }
+.swatch { display: inline-block; width: 22px; height: 0; border-top: 3px solid; margin-right: 6px;
+          vertical-align: middle; }
+.swatch.dashed { border-top-style: dashed; }
+table { border-collapse: collapse; font-size: 13px; margin-top: 10px; background: #fff; }
+th, td { border: 1px solid #e5e8e8; padding: 4px 8px; text-align: right; }
+th { background: #f2f4f4; }
+td.kpi, th.kpi { text-align: left; }
+td.kpi small { color: #566573; display: block; }
+tr.group th { text-align: left; background: #eaf2f8; font-size: 14px; }
+td.on { background: #e9f7ef; }
+td.off { background: #fdedec; }
+td.status, td.trend { text-align: center; white-space: nowrap; }
+footer { margin-top: 36px; color: #566573; font-size: 12px; }
+""".replace("$FONTS", FONT_STACK)
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return MISSING
+    if unit == "ratio":
+        return f"{value * 100:.1f}%"
+    if unit in ("count", "KRW"):
+        text = f"{value:,.0f}"
+        return f"{text}원" if unit == "KRW" else text
+    if unit == "days":
+        return f"{value:,.1f}일"
+    if unit == "kg":
+        return f"{value:,.1f} kg"
+    if unit == "score":
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def _open_risk_section(data: DashboardData) -> str:
+    tiers = [Series(t, TIER_LABELS[t], TIER_COLORS[t], []) for t in TIERS]
+    figures = []
+    for site in data.sites:
+        series = [Series(t, TIER_LABELS[t], TIER_COLORS[t], data.open_risk[(site.key, t)],
+                         width=3.0 if t == "HIGH" else 2.0) for t in TIERS]
+        chart_id = f"open-risk-{site.key or 'company'}"
+        figures.append(
+            f'<figure data-site="{escape(site.key or "company", quote=True)}">'
+            f"<figcaption>{escape(site.label)}</figcaption>"
+            + line_chart(chart_id, f"가중 미결 위험 점수 {site.label}", data.periods, series,
+                         lambda v: f"{v:,.0f}")
+            + "</figure>")
+    return (
+        '<section id="open-risk"><h2>위험등급별 가중 미결 위험 점수 '
+        '<span class="en">Weighted open risk by facility tier</span></h2>'
+        '<p class="note">분기말 미조치 지적사항의 위험가중 점수 합계 (시설 위험등급별). '
+        "Sum of the risk-weighted score of the findings open at each quarter end, by the "
+        "facility's tier (marts.kpi_tier_quarterly, TIER_OPEN_RISK_SCORE). 고위험 시설은 "
+        "가중 점수와 재발로 관리합니다.</p>"
+        + legend(tiers) + '<div class="charts">' + "".join(figures) + "</div></section>"
+    )
+
+
+def _cell(cell: KpiCell | None, unit: str, code: str, site_key: str) -> str:
+    value = cell.value if cell else None
+    css = "" if cell is None or cell.is_on_target is None else (
+        ' class="on"' if cell.is_on_target else ' class="off"')
+    return (f'<td{css} data-kpi="{escape(code, quote=True)}" '
+            f'data-site="{escape(site_key or "company", quote=True)}" '
+            f'data-value="{"" if value is None else repr(value)}">'
+            f"{escape(fmt_value(value, unit))}</td>")
+
+
+def _kpi_row(row: KpiRow, data: DashboardData) -> str:
+    company = row.cells.get(COMPANY)
+    target = MISSING if row.target_value is None else (
+        f"{row.target_comparator or ''} {fmt_value(row.target_value, row.unit)}").strip()
+    status = MISSING
+    if company is not None and company.is_on_target is not None:
+        status = "달성 on target" if company.is_on_target else "미달 off target"
+    trend = TREND_LABELS.get(company.trend or "", MISSING) if company else MISSING
+    cells = "".join(_cell(row.cells.get(s.key), row.unit, row.kpi_code, s.key)
+                    for s in data.sites)
+    return (
+        f'<tr data-indicator-type="{escape(row.indicator_type, quote=True)}">'
+        f'<td class="kpi">{escape(row.name_ko)}<small>{escape(row.kpi_code)} · '
+        f"{escape(row.name_en)}</small></td>"
+        f"<td>{escape(target)}</td>{cells}"
+        f'<td class="status">{escape(status)}</td><td class="trend">{escape(trend)}</td></tr>'
+    )
+
+
+def _indicator_section(data: DashboardData) -> str:
+    series = [
+        Series(kind, TYPE_LABELS[kind], TYPE_COLORS[kind],
+               [data.on_target[(p, kind)].share if (p, kind) in data.on_target else None
+                for p in data.periods], width=3.0)
+        for kind in INDICATOR_TYPES
+    ]
+    chart = line_chart("on-target-share", "목표 달성 지표 비율 (전사)", data.periods, series,
+                       lambda v: f"{v * 100:.0f}%", y_max=1.0)
+    return (
+        '<section id="leading-lagging"><h2>선행·후행 지표 '
+        '<span class="en">Leading and lagging indicators</span></h2>'
+        '<p class="note">선행 지표(위험을 낮추는 활동)와 후행 지표(결과)를 함께 봅니다: 사고 0건은 '
+        "선행 지표와 나란히 읽어야 합니다. Share of KPIs with a target that are on target, "
+        "company-wide, per quarter (marts.kpi_quarterly_status, indicator_type).</p>"
+        + legend(series) + chart + "</section>"
+    )
+
+
+def _headline_section(data: DashboardData) -> str:
+    head = "".join(f"<th>{escape(s.label)}</th>" for s in data.sites)
+    body = []
+    for kind in INDICATOR_TYPES:
+        rows = [r for r in data.headline if r.indicator_type == kind]
+        body.append(f'<tr class="group"><th colspan="{len(data.sites) + 4}">'
+                    f"{escape(TYPE_LABELS[kind])} ({len(rows)})</th></tr>")
+        body.extend(_kpi_row(r, data) for r in rows)
+    return (
+        f'<section id="headline"><h2>{escape(data.latest_period)} 분기 주요 지표 '
+        '<span class="en">Headline KPIs of the quarter, by site</span></h2>'
+        '<p class="note">초록: 목표 달성, 빨강: 목표 미달 (연간 승인 목표, 지표 방향 기준). '
+        "Green on target, red off target (the year's approved target in the KPI's "
+        "direction); trend against the previous quarter, company-wide.</p>"
+        '<table id="headline-kpis"><thead><tr><th class="kpi">지표 KPI</th><th>목표 Target</th>'
+        f"{head}<th>전사 목표 Status</th><th>전분기 대비 Trend</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></section>"
+    )
+
+
+def _inventory_section(data: DashboardData) -> str:
+    series = [
+        Series(site.key or "company", site.label,
+               "#1c2833" if site.key == COMPANY else SITE_COLORS[i % len(SITE_COLORS)],
+               data.inventory_accuracy[site.key], width=3.5 if site.key == COMPANY else 2.0)
+        for i, site in enumerate(data.sites)
+    ]
+    series.append(Series("target", "목표 Target", "#7f8c8d", data.inventory_target,
+                         width=1.5, dashed=True))
+    lowest = min((v for s in series for v in s.values if v is not None), default=0.0)
+    # Hit rates live near 100%: start the axis at the 20% step below the lowest value
+    # (so the four tick steps stay round: 5%, 10%, 15%, 20% or 25%).
+    y_min = max(0.0, math.floor(lowest * 5) / 5)
+    chart = line_chart("inventory-accuracy", "재고 기록 정확도", data.periods, series,
+                       lambda v: f"{v * 100:.0f}%", y_max=1.0, y_min=y_min)
+    return (
+        '<section id="inventory"><h2>재고 기록 정확도: 현장 대사 적중률 '
+        '<span class="en">Inventory record accuracy: reconciliation hit rate</span></h2>'
+        '<p class="note">분기말 시스템 재고와 현장 실사 수량이 허용오차 안에 드는 라인의 비율 '
+        "(한쪽에만 있는 라인은 불일치). Share of quarter-end inventory lines whose field "
+        "count is within tolerance of the system quantity (marts.kpi_quarterly, "
+        "LEAD_INVENTORY_ACCURACY).</p>"
+        + legend(series) + chart + "</section>"
+    )
+
+
+def render_dashboard(data: DashboardData) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="ko"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>화학안전 KPI 대시보드 · Chemical-safety KPI dashboard</title>"
+        f"<style>{CSS}</style></head><body>"
+        '<header><h1 id="title">화학안전 KPI 대시보드</h1>'
+        '<p class="en">Chemical-safety KPI dashboard for EHS managers</p>'
+        f'<p class="meta">기준 분기 As-of quarter <strong id="as-of">'
+        f"{escape(data.latest_period)}</strong> · 게시 Publication "
+        f'<code id="publication-id">{escape(data.publication_id)}</code> · '
+        f"{escape(data.published_at)}</p></header>"
+        + _open_risk_section(data) + _indicator_section(data) + _inventory_section(data)
+        + _headline_section(data)
+        + "<footer>Generated by chemsafe publish from the serving warehouse "
+        "(serving/chemsafe_serving.duckdb, schema marts). Definitions of every KPI: "
+        "marts.dim_kpi_definitions and the dbt docs (docs/index.html).</footer>"
+        "</body></html>\n"
+    )

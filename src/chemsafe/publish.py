@@ -1,0 +1,225 @@
+"""Publish a passed build for analysts: serving file, Parquet exports, docs, dashboard.
+
+Only the working warehouse of a ``dbt build`` that ran every node and passed every test is
+published (checked against dbt's run_results.json, not assumed). Everything is first
+written under temporary names; nothing visible changes until all of it is complete. Then,
+each in one atomic step: the serving file is renamed over the old one, the exports link
+is switched to the new release folder, the docs and dashboard pages are renamed over the
+old ones, and publication.json records what is now published. A failure before that point
+leaves every published artifact exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from chemsafe.atomic import (
+    exclusive_lock,
+    fsync_dir,
+    fsync_file,
+    replace_file,
+    swap_link,
+    write_text_atomic,
+)
+from chemsafe.dashboard import write_dashboard
+from chemsafe.db import first_row
+from chemsafe.docs import DocsError, generate_docs
+from chemsafe.exports import ExportedFile, write_exports
+from chemsafe.paths import DataPaths
+from chemsafe.serving import (
+    Publication,
+    PublishedTable,
+    PublishError,
+    install_serving_file,
+    relations_to_publish,
+    write_serving_file,
+)
+
+KEEP_RELEASES = 3
+FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    invocation_id: str | None
+    dbt_version: str | None
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    publication: Publication
+    tables: list[PublishedTable]
+    exports: list[ExportedFile]
+    paths: DataPaths
+
+
+def passed_build(paths: DataPaths) -> BuildInfo:
+    """The last dbt invocation recorded in the data directory, if it is a full `dbt
+    build` where nothing failed; else PublishError."""
+    run_results = paths.dbt_target / "run_results.json"
+    try:
+        results = json.loads(run_results.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PublishError(f"no dbt build recorded in {run_results}: {exc}") from exc
+    args = results.get("args", {})
+    if args.get("which") != "build":
+        raise PublishError(f"the last dbt command was `{args.get('which')}`, not a build")
+    if args.get("select") or args.get("exclude") or args.get("selector"):
+        raise PublishError("the last dbt build was a selection; only a full build publishes")
+    failed = [r.get("unique_id", "?") for r in results.get("results", [])
+              if r.get("status") in FAILED_STATUSES]
+    if failed:
+        raise PublishError(f"the last dbt build did not pass: {len(failed)} node(s) failed "
+                           f"or were skipped, e.g. {failed[0]}")
+    metadata = results.get("metadata", {})
+    return BuildInfo(metadata.get("invocation_id"), metadata.get("dbt_version"))
+
+
+def new_publication_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _load_id(warehouse: Path) -> str | None:
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            row = first_row(con, "select max(load_id) from audit.ingest_manifest")
+    except duckdb.Error:
+        return None
+    return None if row is None else row[0]
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file():
+            fsync_file(path)
+        elif path.is_dir():
+            fsync_dir(path)
+    fsync_dir(folder)
+
+
+def _remove_leftovers(paths: DataPaths) -> None:
+    """Staged files of a publish that was killed half-way (we hold the lock: no other
+    publisher is writing them)."""
+    patterns = [(paths.serving_dir, ".chemsafe_serving.*.duckdb*"),
+                (paths.docs_dir, ".index.*.html"), (paths.dashboard_dir, ".index.*.html")]
+    for folder, pattern in patterns:
+        if folder.is_dir():
+            for leftover in folder.glob(pattern):
+                leftover.unlink(missing_ok=True)
+    if paths.export_releases.is_dir():
+        for partial in paths.export_releases.glob(".*.partial"):
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _prune_releases(paths: DataPaths, keep: int) -> None:
+    """Keep the newest releases (readers may still be reading one); drop the rest."""
+    current = paths.parquet_exports.resolve() if paths.parquet_exports.exists() else None
+    releases = sorted(p for p in paths.export_releases.iterdir()
+                      if p.is_dir() and not p.name.startswith("."))
+    for old in releases[:-keep] if keep else releases:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTable],
+            exports: list[ExportedFile], paths: DataPaths) -> str:
+    return json.dumps({
+        "publication_id": publication.publication_id,
+        "published_at": publication.published_at.isoformat(),
+        "load_id": publication.load_id,
+        "dbt_invocation_id": build.invocation_id,
+        "dbt_version": build.dbt_version,
+        "serving_file": str(paths.serving_db),
+        "exports": str(paths.export_releases / publication.publication_id),
+        "docs": str(paths.docs_index),
+        "dashboard": str(paths.dashboard_html),
+        "tables": [{"table": str(t.relation), "row_count": t.row_count,
+                    "column_count": t.column_count} for t in tables],
+        "export_files": [{"table": str(e.relation), "path": e.path.name,
+                          "sha256": e.sha256} for e in exports],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def publish_built_warehouse(paths: DataPaths) -> PublishResult:
+    """Publish the working warehouse of the build that just passed (see module doc)."""
+    build = passed_build(paths)
+    with exclusive_lock(paths.publish_lock):
+        _remove_leftovers(paths)
+        now = datetime.now(UTC)
+        publication = Publication(new_publication_id(now), now, _load_id(paths.warehouse),
+                                  build.invocation_id, build.dbt_version)
+        pid = publication.publication_id
+        relations = relations_to_publish(paths.dbt_target / "manifest.json", paths.warehouse)
+        staged_db = paths.serving_dir / f".chemsafe_serving.{pid}.duckdb"
+        partial = paths.export_releases / f".{pid}.partial"
+        release = paths.export_releases / pid
+        staged_docs = paths.docs_dir / f".index.{pid}.html"
+        staged_dashboard = paths.dashboard_dir / f".index.{pid}.html"
+        staged = [staged_db, staged_db.with_name(staged_db.name + ".wal"), staged_docs,
+                  staged_dashboard]
+        try:
+            docs_page = generate_docs(paths)
+            paths.serving_dir.mkdir(parents=True, exist_ok=True)
+            tables = write_serving_file(paths.warehouse, staged_db, relations, publication)
+            paths.export_releases.mkdir(parents=True, exist_ok=True)
+            exports = write_exports(staged_db, tables, publication, partial)
+            _fsync_tree(partial)
+            partial.rename(release)
+            fsync_dir(paths.export_releases)
+            paths.docs_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(docs_page, staged_docs)
+            write_dashboard(staged_db, staged_dashboard)
+        except BaseException:
+            for path in staged:
+                path.unlink(missing_ok=True)
+            for folder in (partial, release):
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+        # Everything is complete on disk: switch readers over, one atomic step each.
+        stale_wal = paths.serving_db.with_name(paths.serving_db.name + ".wal").exists()
+        install_serving_file(staged_db, paths.serving_db)
+        if stale_wal:
+            print("chemsafe publish: warning: the old serving file had a write-ahead log "
+                  "(something opened it for writing); it was moved aside", file=sys.stderr)
+        swap_link(paths.parquet_exports, release)
+        replace_file(staged_docs, paths.docs_index)
+        replace_file(staged_dashboard, paths.dashboard_html)
+        write_text_atomic(paths.publication_record,
+                          _record(publication, build, tables, exports, paths))
+        _prune_releases(paths, KEEP_RELEASES)
+    return PublishResult(publication, tables, exports, paths)
+
+
+def publish_and_report(paths: DataPaths) -> int:
+    """Publish and print where everything is; an exit code for the CLI."""
+    try:
+        result = publish_built_warehouse(paths)
+    except (PublishError, DocsError, duckdb.Error, OSError) as exc:
+        print(f"chemsafe publish: error: {exc}", file=sys.stderr)
+        print("Nothing was published; the serving file and the exports are unchanged.",
+              file=sys.stderr)
+        return 3
+    rows = sum(t.row_count for t in result.tables)
+    print()
+    print(f"Published {result.publication.publication_id}: {len(result.tables)} tables, "
+          f"{rows} rows.")
+    print(f"  serving file (open read-only)  {paths.serving_db}")
+    print(f"  Parquet exports                {paths.parquet_exports}")
+    print(f"  dbt docs (offline page)        {paths.docs_index}")
+    print(f"  EHS dashboard                  {paths.dashboard_html}")
+    return 0
+
+
+def not_published_notice() -> None:
+    print("The build did not pass: nothing was published; analysts keep the previous "
+          "serving file and exports.", file=sys.stderr)
+
+
+__all__ = ["not_published_notice", "publish_and_report", "publish_built_warehouse"]

@@ -1,0 +1,229 @@
+"""The EHS dashboard in a real headless browser: what it shows (DOM, against the serving
+file's marts), how it looks (screenshots: chart lines drawn, Korean glyphs rendered and
+not tofu), offline, and every data value escaped."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import stat
+from collections import Counter
+from html.parser import HTMLParser
+from itertools import pairwise
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chemsafe.browser import dump_dom, screenshot
+from chemsafe.dashboard import write_dashboard
+from chemsafe.paths import DataPaths
+from chemsafe.pngread import Image, read_png
+from conftest import query
+
+TIER_COLORS = {"HIGH": (0xC0, 0x39, 0x2B), "MEDIUM": (0xE6, 0x7E, 0x22),
+               "LOW": (0x2E, 0x86, 0xC1)}
+TITLE = "화학안전 KPI 대시보드"
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, the id of the SVG it sits in, and the text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str], str | None]] = []
+        self.text: list[str] = []
+        self._svg: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "svg":
+            self._svg = attributes.get("id")
+        self.elements.append((tag, attributes, self._svg))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._svg = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def points(self, svg_id: str) -> dict[tuple[str, str], float]:
+        return {(a["data-series"], a["data-period"]): float(a["data-value"])
+                for tag, a, svg in self.elements if tag == "circle" and svg == svg_id}
+
+
+def parse(html: str) -> Elements:
+    parser = Elements()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def paths(demo_published: Path) -> DataPaths:
+    return DataPaths(demo_published)
+
+
+@pytest.fixture(scope="module")
+def dom(paths: DataPaths) -> Elements:
+    return parse(dump_dom(paths.dashboard_html))
+
+
+def test_dashboard_is_one_offline_page(paths: DataPaths) -> None:
+    html = paths.dashboard_html.read_text(encoding="utf-8")
+    assert not re.search(r"https?:|<script|\bsrc=|@import|url\(", html, flags=re.IGNORECASE)
+    # Korean labels rendered with an installed font named by family.
+    assert '"Noto Sans CJK KR"' in html
+
+
+def test_dashboard_shows_the_publication_and_korean_labels(paths: DataPaths,
+                                                           dom: Elements) -> None:
+    text = " ".join(dom.text)
+    for label in (TITLE, "위험등급별 가중 미결 위험 점수", "선행·후행 지표", "재고 기록 정확도",
+                  "고위험 HIGH", "분기 주요 지표"):
+        assert label in text
+    for site_id, name in query(paths.serving_db, "select site_id, site_name from marts.dim_sites"):
+        assert f"{site_id} {name}" in text
+    (publication_id,), = query(paths.serving_db, "select publication_id from audit.publication")
+    ids = {a.get("id"): a for _, a, _ in dom.elements}
+    assert "publication-id" in ids
+    assert publication_id in text
+
+
+def test_open_risk_trend_lines_are_the_tier_mart(paths: DataPaths, dom: Elements) -> None:
+    rows = query(paths.serving_db,
+                 "select coalesce(site_id, 'company'), risk_tier, period, value "
+                 "from marts.kpi_tier_quarterly where measure_code = 'TIER_OPEN_RISK_SCORE'")
+    assert len(rows) >= 4 * 3 * 8
+    for site, tier, period, value in rows:
+        drawn = dom.points(f"open-risk-{site}")[(tier, period)]
+        assert math.isclose(drawn, value, rel_tol=1e-12), (site, tier, period)
+    lines = [a for tag, a, svg in dom.elements
+             if tag == "polyline" and svg and svg.startswith("open-risk-")]
+    assert {a["data-series"] for a in lines} == {"HIGH", "MEDIUM", "LOW"}
+
+
+def test_inventory_hit_rate_is_the_kpi_mart(paths: DataPaths, dom: Elements) -> None:
+    rows = query(paths.serving_db,
+                 "select coalesce(site_id, 'company'), period, value from marts.kpi_quarterly "
+                 "where kpi_code = 'LEAD_INVENTORY_ACCURACY' and value is not null")
+    drawn = dom.points("inventory-accuracy")
+    assert len(rows) >= 8
+    for site, period, value in rows:
+        assert math.isclose(drawn[(site, period)], value, rel_tol=1e-12), (site, period)
+
+
+def test_leading_and_lagging_are_shown_side_by_side(paths: DataPaths, dom: Elements) -> None:
+    shares = query(paths.serving_db,
+                   "select indicator_type, period, count(*) filter (where is_on_target) "
+                   "/ count(is_on_target) from marts.kpi_quarterly_status "
+                   "where site_id is null group by all")
+    drawn = dom.points("on-target-share")
+    assert {kind for kind, _ in drawn} == {"leading", "lagging"}
+    for kind, period, share in shares:
+        assert math.isclose(drawn[(kind, period)], share, rel_tol=1e-12)
+    # The headline table: every KPI of the as-of quarter, per site and company.
+    cells = {(a["data-kpi"], a["data-site"]): a["data-value"]
+             for tag, a, _ in dom.elements if tag == "td" and "data-kpi" in a}
+    expected = query(paths.serving_db,
+                     "select s.kpi_code, coalesce(s.site_id, 'company'), s.value "
+                     "from marts.kpi_quarterly_status s join marts.dim_quarters q "
+                     "using (period) where q.is_as_of_quarter")
+    assert len(expected) > 100
+    for code, site, value in expected:
+        shown = cells[(code, site)]
+        assert (shown == "" if value is None else math.isclose(float(shown), value)), (code, site)
+    kinds = Counter(a["data-indicator-type"] for tag, a, _ in dom.elements
+                    if tag == "tr" and "data-indicator-type" in a)
+    assert kinds["leading"] > 0 and kinds["lagging"] > 0
+
+
+# --- screenshots ----------------------------------------------------------------------------
+
+def ink_runs(image: Image, threshold: int = 160) -> list[bytes]:
+    """The pixels of each run of inked columns in the first line of text from the top
+    (the page title): one run per glyph or glyph part."""
+    def inked_row(y: int) -> bool:
+        return any(image.gray(x, y) < threshold for x in range(image.width))
+
+    rows = [y for y in range(image.height) if inked_row(y)]
+    assert rows, "nothing drawn"
+    top = bottom = rows[0]
+    while bottom + 1 < image.height and inked_row(bottom + 1):
+        bottom += 1
+    columns = [x for x in range(image.width)
+               if any(image.gray(x, y) < threshold for y in range(top, bottom + 1))]
+    runs, start = [], columns[0]
+    for previous, x in pairwise(columns):
+        if x != previous + 1:
+            runs.append((start, previous + 1))
+            start = x
+    runs.append((start, columns[-1] + 1))
+    return [image.crop(left, top, right, bottom + 1) for left, right in runs]
+
+
+def tofu_only_fonts(folder: Path) -> dict[str, str]:
+    """A fontconfig that knows only DejaVu (no Korean glyph): Hangul becomes tofu."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+        f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{folder / 'cache'}</cachedir>"
+        "</fontconfig>\n", encoding="utf-8")
+    return {"FONTCONFIG_FILE": str(config)}
+
+
+def test_screenshot_draws_the_tier_lines(paths: DataPaths, tmp_path: Path) -> None:
+    png = screenshot(paths.dashboard_html, tmp_path / "dashboard.png", 1400, 2000)
+    image = read_png(png)
+    assert (image.width, image.height) == (1400, 2000)
+    counts = Counter()
+    for y in range(0, image.height, 2):
+        for x in range(image.width):
+            pixel = image.rgb(x, y)
+            for tier, colour in TIER_COLORS.items():
+                if all(abs(a - b) <= 12 for a, b in zip(pixel, colour, strict=True)):
+                    counts[tier] += 1
+    # Every tier's trend line is on screen (legend swatches alone are a few dozen pixels).
+    assert all(counts[tier] > 300 for tier in TIER_COLORS), counts
+
+
+def test_korean_title_renders_in_real_glyphs_not_tofu(paths: DataPaths, tmp_path: Path) -> None:
+    real = ink_runs(read_png(screenshot(paths.dashboard_html, tmp_path / "real.png", 1400, 200)))
+    tofu = ink_runs(read_png(screenshot(paths.dashboard_html, tmp_path / "tofu.png", 1400, 200,
+                                        env=tofu_only_fonts(tmp_path / "fc"))))
+    # Without a Korean font the 8 Hangul syllables of the title are 8 identical boxes...
+    assert max(Counter(tofu).values()) >= 8
+    # ...with the font installed and named in the CSS, each glyph is its own shape.
+    assert len(real) >= 11  # 8 syllables (some in two parts) + K, P, I
+    assert max(Counter(real).values()) <= 2
+
+
+# --- escaping -------------------------------------------------------------------------------
+
+HOSTILE_SITE = '<script>alert("site")</script> & <b>bold</b>'
+HOSTILE_KPI = '"><img src=x onerror=alert(1)>'
+
+
+def test_every_data_value_is_escaped(paths: DataPaths, tmp_path: Path) -> None:
+    served = tmp_path / "serving.duckdb"
+    shutil.copyfile(paths.serving_db, served)
+    served.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    with duckdb.connect(str(served)) as con:
+        con.execute("update marts.dim_sites set site_name = ? where site_id = 'S01'",
+                    [HOSTILE_SITE])
+        con.execute("update marts.kpi_quarterly_status set name_ko = ?, unit = 'x\"<u>' "
+                    "where kpi_code = 'LEAD_MOC_HIGH'", [HOSTILE_KPI])
+        con.execute("update audit.publication set publication_id = '<i>pub</i>'")
+    page = write_dashboard(served, tmp_path / "index.html")
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html and "<img" not in html and "<i>" not in html
+    assert "&lt;script&gt;alert(&quot;site&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in html
+    rendered = parse(dump_dom(page))
+    tags = {tag for tag, _, _ in rendered.elements}
+    assert not tags & {"script", "img", "b", "i", "u"}
+    text = " ".join(rendered.text)
+    assert f"S01 {HOSTILE_SITE}" in text  # shown as text, exactly as stored
+    assert HOSTILE_KPI in text
+    assert "<i>pub</i>" in text
