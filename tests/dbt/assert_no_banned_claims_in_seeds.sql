@@ -12,6 +12,8 @@
 -- depends_on: {{ ref('kpi_targets') }}
 -- depends_on: {{ ref('safety_committee_reviews') }}
 -- depends_on: {{ ref('disclosure_items') }}
+-- depends_on: {{ ref('reconciliation_thresholds') }}
+-- depends_on: {{ ref('reconciliation_sampling') }}
 {%- set texts = [] -%}
 {%- if execute -%}
     {%- for node in graph.nodes.values() -%}

@@ -1,0 +1,103 @@
+"""The `reconcile` sub-command.
+
+    chemsafe reconcile [--quarter 2026-Q2]
+
+Exit codes: 0 = every critical control passed (warnings may have failed; they are
+printed); 1 = at least one critical control failed; 2 = the run could not be done (no
+warehouse, a quarter outside the reporting window, a threshold missing, the warehouse
+locked by a running build).
+
+``add_reconcile_parser`` and ``cmd_reconcile`` are what chemsafe.cli wires in;
+``python -m chemsafe.reconcile`` runs the same command on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import duckdb
+
+from chemsafe.paths import data_paths
+from chemsafe.reconcile.catalog import CatalogError, parse_quarter
+from chemsafe.reconcile.outcome import FAIL, PASS, WARN
+from chemsafe.reconcile.report import fmt_measure, fmt_threshold
+from chemsafe.reconcile.run import ReconcileOutcome, reconcile_quarter
+from chemsafe.reconcile.warehouse import ReconcileError
+
+STATUS_TEXT = {PASS: "PASS", FAIL: "FAIL", WARN: "WARN"}
+
+
+def _quarter(value: str) -> str:
+    try:
+        parse_quarter(value)
+    except CatalogError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return value
+
+
+def add_reconcile_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "reconcile",
+        help="quarterly reconciliation: run the controls, write results and the auditor report",
+        description="Run the reconciliation controls (Great Expectations checkpoints) for a "
+                    "quarter against the warehouse, store the results in audit.reconciliation_* "
+                    "and write the auditor report, the exception CSVs and the audit sample to "
+                    "<data dir>/reports/<quarter>/. Exits 1 when a critical control fails.",
+    )
+    parser.add_argument("--quarter", type=_quarter,
+                        help="quarter label YYYY-Qn (default: the latest in the warehouse)")
+    parser.set_defaults(func=cmd_reconcile)
+    return parser
+
+
+def summary_lines(outcome: ReconcileOutcome) -> list[str]:
+    lines = [f"Reconciliation {outcome.quarter.period} "
+             f"({outcome.quarter.quarter_start} .. {outcome.quarter.quarter_end}), "
+             f"run {outcome.run_id[:12]}:"]
+    for result in outcome.results:
+        control, current = result.control, result.current
+        unit = current.threshold.unit
+        lines.append(
+            f"  {STATUS_TEXT[result.status]}  {control.id:<10}  "
+            f"{fmt_measure(current.observed, unit):>14}  "
+            f"{fmt_threshold(control.comparator, current.threshold):<14}  "
+            f"{current.exceptions_count:>6} exception(s)  {control.title}")
+    failed = [r.control.id for r in outcome.results if r.status == FAIL]
+    warned = [r.control.id for r in outcome.results if r.status == WARN]
+    lines.append(f"Report: {outcome.report_html}")
+    lines.append(f"Exception CSVs and the audit sample ({outcome.sample_lines} lines) are "
+                 f"beside it in {outcome.report_dir}")
+    if warned:
+        lines.append(f"{len(warned)} warning(s): {', '.join(warned)}")
+    if failed:
+        lines.append(f"{len(failed)} critical control(s) failed: {', '.join(failed)} "
+                     f"(exit code {outcome.exit_code})")
+    else:
+        lines.append("Every critical control passed.")
+    return lines
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    try:
+        outcome = reconcile_quarter(data_paths(), getattr(args, "quarter", None))
+    except (ReconcileError, CatalogError) as exc:
+        print(f"chemsafe reconcile: error: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 2
+    except (duckdb.Error, OSError) as exc:  # e.g. the warehouse is locked by a running build
+        print(f"chemsafe reconcile: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("The quarter's results in the warehouse were replaced in one transaction or "
+              "not at all; its report folder only after that.", file=sys.stderr)
+        return 2
+    print("\n".join(summary_lines(outcome)))
+    return outcome.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chemsafe.reconcile")
+    subparsers = parser.add_subparsers(dest="command")
+    add_reconcile_parser(subparsers)
+    args = parser.parse_args(["reconcile", *(argv if argv is not None else sys.argv[1:])])
+    return int(args.func(args))

@@ -1,0 +1,89 @@
+"""A tiny HTML builder that escapes every value unless it is explicitly trusted markup.
+
+Values from the data (extract cells, names, SQL text, GX messages) are never trusted:
+``esc`` formats them and passes them through ``html.escape`` (quotes included), so a cell
+holding ``<script>alert(1)</script>`` shows as that text. Only the ``Markup`` strings the
+report code writes itself are emitted as they are.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+MISSING = "–"
+
+
+class Markup(str):
+    """A string of trusted HTML (never built from data without ``esc``)."""
+
+    __slots__ = ()
+
+
+# The same five replacements as html.escape(text, quote=True), in one pass.
+ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                         "'": "&#x27;"})
+
+
+def escape_text(text: str) -> str:
+    return text.translate(ESCAPES)
+
+
+def fmt(value: object) -> str:
+    """A value as text: exact decimals without trailing zeros, ISO dates, yes/no."""
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if value is None:
+        return ""
+    if kind is int:
+        return str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text in ("-0", "") else text
+    if isinstance(value, float):
+        return format(value, ".10g")
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def esc(value: object) -> Markup:
+    if isinstance(value, Markup):
+        return value
+    return Markup(escape_text(fmt(value)))
+
+
+def join(parts: Iterable[object]) -> Markup:
+    return Markup("".join(esc(part) for part in parts))
+
+
+def tag(name: str, content: object = "", cls: str | None = None, **attrs: str) -> Markup:
+    """<name class=... attrs>content</name>; attribute values are escaped too."""
+    named = {"class": cls} if cls else {}
+    named.update({key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()})
+    attributes = "".join(f' {key}="{html.escape(value, quote=True)}"'
+                         for key, value in named.items())
+    return Markup(f"<{name}{attributes}>{esc(content)}</{name}>")
+
+
+def cells(values: Sequence[object], header: bool = False) -> Markup:
+    cell = "th" if header else "td"
+    return tag("tr", join(tag(cell, value) for value in values))
+
+
+def table(headers: Sequence[object], rows: Iterable[Sequence[object]],
+          cls: str | None = None) -> Markup:
+    body = join(cells(row) for row in rows)
+    return tag("table", join([tag("thead", cells(headers, header=True)), tag("tbody", body)]),
+               cls=cls)
+
+
+def definition_list(items: Iterable[tuple[object, object]]) -> Markup:
+    return tag("dl", join(join([tag("dt", key), tag("dd", value)]) for key, value in items))

@@ -1,0 +1,254 @@
+"""`chemsafe reconcile` for one quarter, start to end.
+
+1. Read the quarter, the thresholds in force and the control measures from the warehouse
+   (SQL in DuckDB; the quarter before it too, for the comparison).
+2. Run the Great Expectations checkpoints on the measurement rows (gx_runner).
+3. Write the report folder (HTML, one exception CSV per control, the audit sample CSV,
+   GX's own result JSON) into a staging folder, streaming every exception line from the
+   warehouse.
+4. Replace the quarter's rows in audit.reconciliation_* in one transaction, then put the
+   staging folder in place of reports/<quarter>.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from chemsafe.paths import DataPaths
+from chemsafe.reconcile import files, store, warehouse
+from chemsafe.reconcile.catalog import (
+    Catalog,
+    bind,
+    gx_project_dir,
+    inline,
+    load_catalog,
+    parameters_of,
+)
+from chemsafe.reconcile.gx_runner import (
+    CheckpointRun,
+    gx_context,
+    gx_version,
+    run_checkpoint,
+    suite_parameters,
+)
+from chemsafe.reconcile.html import fmt
+from chemsafe.reconcile.outcome import ControlResult, Evaluation, evaluate, exit_code
+from chemsafe.reconcile.report import SAMPLE_COLUMNS, AuditReport, ReportContext, ReportFiles
+from chemsafe.reconcile.runinfo import code_version
+from chemsafe.reconcile.warehouse import Quarter, ReconcileError, Threshold
+
+if TYPE_CHECKING:  # the import itself is slow: types only
+    from great_expectations.data_context import AbstractDataContext
+
+CHUNK_ROWS = 5000
+STRATUM_ORDER = ("case stratum when 'ACCIDENT_PRECAUTION_MISS' then 0 when 'HIGH' then 1 "
+                 "when 'MEDIUM' then 2 when 'LOW' then 3 else 4 end")
+SAMPLE_SQL = (
+    f"select {', '.join(SAMPLE_COLUMNS)} from marts.fct_reconciliation_audit_sample "
+    f"where period = $quarter order by reconciliation, site_id nulls first, {STRATUM_ORDER}, "
+    "draw_rank"
+)
+
+
+@dataclass(frozen=True)
+class QuarterData:
+    """Everything measured in the warehouse for one quarter."""
+
+    quarter: Quarter
+    thresholds: dict[str, Threshold]
+    values: dict[str, object]  # SQL parameters: quarter, quarter_end, thresholds
+    frames: dict[str, dict[str, object]]  # checkpoint -> measurement row
+    exception_counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ReconcileOutcome:
+    quarter: Quarter
+    results: tuple[ControlResult, ...]
+    exit_code: int
+    report_dir: Path
+    report_html: Path
+    sample_lines: int
+    run_id: str
+
+
+def _parameter_names(catalog: Catalog, suites: Mapping[str, set[str]]) -> list[str]:
+    names: set[str] = set()
+    for control in catalog.controls:
+        names |= suites.get(control.suite, set())
+        names.add(control.threshold)
+        names |= set(parameters_of(control.exceptions_sql))
+        for sql in control.measures.values():
+            names |= set(parameters_of(sql))
+    return sorted(names - {"quarter", "quarter_end"})
+
+
+def measure_quarter(con: duckdb.DuckDBPyConnection, catalog: Catalog, quarter: Quarter,
+                    names: list[str]) -> QuarterData:
+    found = warehouse.thresholds(con, catalog, quarter, names)
+    values: dict[str, object] = {**quarter.sql_values(),
+                                 **{name: t.value for name, t in found.items()}}
+    return QuarterData(
+        quarter=quarter, thresholds=found, values=values,
+        frames={cp: warehouse.measures(con, catalog, cp, values)
+                for cp in catalog.checkpoints()},
+        exception_counts={c.id: warehouse.exception_count(con, c, values)
+                          for c in catalog.controls},
+    )
+
+
+def _validate(context: AbstractDataContext, catalog: Catalog,
+              data: QuarterData) -> dict[str, CheckpointRun]:
+    parameters = {name: t.value for name, t in data.thresholds.items()}
+    return {cp: run_checkpoint(context, cp, data.frames[cp], parameters)
+            for cp in catalog.checkpoints()}
+
+
+def _evaluations(catalog: Catalog, data: QuarterData,
+                 runs: Mapping[str, CheckpointRun]) -> dict[str, Evaluation]:
+    outcomes = [o for run in runs.values() for o in run.outcomes]
+    return evaluate(catalog, outcomes, data.frames, data.thresholds, data.exception_counts)
+
+
+def write_report_folder(con: duckdb.DuckDBPyConnection, folder: Path, ctx: ReportContext,
+                        results: tuple[ControlResult, ...], values: dict[str, object],
+                        gx_results: dict[str, Any]) -> int:
+    """Write the HTML report and the CSV files; return the number of sampled lines."""
+    with (folder / ctx.files.html).open("w", encoding="utf-8") as out:
+        report = AuditReport(out, ctx)
+        report.begin(results)
+        for result in results:
+            control = result.control
+            sql = control.ordered_exceptions_sql()
+            report.control_start(result, inline(sql, values))
+            cursor = con.execute(sql, bind(sql, values))
+            columns = [d[0] for d in cursor.description]
+            report.exceptions_header(columns)
+            listed = 0
+            with files.open_csv(folder / ctx.files.exception_csv[control.id]) as handle:
+                csv_file = files.CsvFile(handle)
+                csv_file.header(columns)
+                while chunk := cursor.fetchmany(CHUNK_ROWS):
+                    texts = [[fmt(value) for value in row] for row in chunk]  # once, for both
+                    report.exception_rows(listed + 1, texts)
+                    csv_file.rows(texts)
+                    listed += len(chunk)
+            if listed != result.current.exceptions_count:
+                raise ReconcileError(f"{control.id}: {listed} exceptions listed but "
+                                     f"{result.current.exceptions_count} counted")
+            report.control_end(listed)
+        report.sample_start()
+        cursor = con.execute(SAMPLE_SQL, bind(SAMPLE_SQL, values))
+        sampled = 0
+        with files.open_csv(folder / ctx.files.sample_csv) as handle:
+            csv_file = files.CsvFile(handle)
+            csv_file.header([*SAMPLE_COLUMNS, *files.SAMPLE_CHECK_COLUMNS])
+            blanks = ("",) * len(files.SAMPLE_CHECK_COLUMNS)
+            while chunk := cursor.fetchmany(CHUNK_ROWS):
+                texts = [[fmt(value) for value in row] for row in chunk]
+                report.sample_rows(texts)
+                csv_file.rows([(*row, *blanks) for row in texts])
+                sampled += len(chunk)
+        report.sample_end(sampled)
+        report.end()
+    (folder / files.results_file_name(ctx.quarter.period)).write_text(
+        json.dumps(gx_results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return sampled
+
+
+def reconcile_quarter(paths: DataPaths, requested: str | None = None,
+                      catalog: Catalog | None = None) -> ReconcileOutcome:
+    if not paths.warehouse.is_file():
+        raise ReconcileError(f"no warehouse at {paths.warehouse}: run `chemsafe run` or "
+                             "`chemsafe build` first")
+    catalog = catalog or load_catalog()
+    project = gx_project_dir()
+    names = _parameter_names(catalog, suite_parameters(project))
+    run_id = uuid.uuid4().hex
+    run_at = datetime.now(UTC).replace(tzinfo=None)
+    con = warehouse.connect(paths.warehouse)
+    try:
+        quarter = warehouse.resolve_quarter(con, requested)
+        current = measure_quarter(con, catalog, quarter, names)
+        previous_quarter = warehouse.previous_in_window(con, quarter)
+        previous: QuarterData | None = None
+        if previous_quarter is not None:
+            try:
+                previous = measure_quarter(con, catalog, previous_quarter, names)
+            except ReconcileError:  # no threshold in force then: no comparison, no failure
+                previous_quarter = None
+        paths.reconcile_work_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with gx_context(project, paths.reconcile_work_dir) as context:
+                runs = _validate(context, catalog, current)
+                previous_runs = _validate(context, catalog, previous) if previous else None
+        except Exception as exc:  # GX could not evaluate the controls: no result at all
+            raise ReconcileError(f"Great Expectations could not run the checkpoints: "
+                                 f"{type(exc).__name__}: {exc}") from exc
+        evaluations = _evaluations(catalog, current, runs)
+        previous_evaluations = (_evaluations(catalog, previous, previous_runs)
+                                if previous and previous_runs else None)
+        results = tuple(
+            ControlResult(control=c, current=evaluations[c.id],
+                          previous_period=previous_quarter.period if previous_quarter else None,
+                          previous=previous_evaluations[c.id] if previous_evaluations else None)
+            for c in catalog.controls
+        )
+        code = exit_code(results)
+        extracts = warehouse.extract_files(con)
+        report_files = ReportFiles(
+            html=files.report_file_name(quarter.period),
+            sample_csv=files.sample_file_name(quarter.period),
+            exception_csv={c.id: files.exceptions_file_name(quarter.period, c.id)
+                           for c in catalog.controls},
+        )
+        ctx = ReportContext(
+            quarter=quarter,
+            previous_period=previous_quarter.period if previous_quarter else None,
+            run_id=run_id, run_at=run_at, code_version=code_version(),
+            gx_version=gx_version(), controls_version=catalog.version,
+            as_of_date=warehouse.as_of_date(con),
+            load_id=extracts[0].load_id if extracts else None, exit_code=code,
+            counts=warehouse.reconciliation_counts(con, quarter.period),
+            previous_counts=(warehouse.reconciliation_counts(con, previous_quarter.period)
+                             if previous_quarter else {}),
+            tolerance=warehouse.inventory_tolerance(con, quarter),
+            sampling_rules=warehouse.sampling_rules(con, quarter),
+            extract_files=extracts, files=report_files,
+        )
+        gx_results = {"quarter": quarter.period, "run_id": run_id,
+                      "checkpoints": {name: run.described for name, run in runs.items()}}
+        paths.reports_dir.mkdir(parents=True, exist_ok=True)
+        staging = files.staging_folder(paths.reports_dir, quarter.period)
+        try:
+            sampled = write_report_folder(con, staging, ctx, results, current.values,
+                                          gx_results)
+            record = store.RunRecord(
+                quarter=quarter.period, run_id=run_id, run_at=run_at,
+                quarter_end=quarter.quarter_end, as_of_date=ctx.as_of_date,
+                load_id=ctx.load_id, code_version=ctx.code_version,
+                gx_version=ctx.gx_version, controls_version=catalog.version,
+                exit_code=code,
+                report_dir=str(paths.reconciliation_report_dir(quarter.period)),
+            )
+            store.replace_quarter(con, record, results, current.values)
+            report_dir = files.publish_folder(
+                staging, paths.reconciliation_report_dir(quarter.period))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    finally:
+        con.close()
+    return ReconcileOutcome(
+        quarter=quarter, results=results, exit_code=code, report_dir=report_dir,
+        report_html=report_dir / report_files.html, sample_lines=sampled, run_id=run_id,
+    )

@@ -1,0 +1,543 @@
+"""`chemsafe reconcile` end to end on tests/fixtures/reconciliation, against values worked
+out BY HAND from the fixture rows (see its README.md for the rows at a glance).
+
+The fixture is ingested and dbt-built once (conftest.build_warehouse), then reconciled
+through the real command for 2026-Q1 (clean), 2026-Q2 (every kind of mismatch) and the
+default quarter (the latest, 2026-Q3: an escalation and 211 exceptions of one control).
+Tolerance (kpi_spec): max(1 kg, rel_tol x quantity), rel_tol 2 %, 0.5 % for the
+accident-precaution substances HCl 7647-01-0 and HF 7664-39-3. Targets: hit rate >= 0.97
+(LEAD_INVENTORY_ACCURACY 2026, kpi_targets.csv); self-inspection and training coverage
+>= 0.95, no accident-precaution line missing, no escalated line, count window 0..14 days
+(reconciliation_thresholds.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from html.parser import HTMLParser
+from itertools import pairwise
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from chemsafe.browser import dump_dom, screenshot
+from chemsafe.pngread import Image, read_png
+from chemsafe.reconcile.report import FONT_STACK as REPORT_FONT_STACK
+from conftest import FIXTURES, PROJECT_ROOT, build_warehouse, query
+
+FIXTURE = FIXTURES / "reconciliation"
+Q1, Q2, Q3 = "2026-Q1", "2026-Q2", "2026-Q3"
+# Until chemsafe.cli wires the sub-command in, the same parser and function run as a module.
+RECONCILE = [sys.executable, "-m", "chemsafe.reconcile"]
+
+HCL, HF, ACETONE, TOLUENE = "7647-01-0", "7664-39-3", "67-64-1", "108-88-3"
+SCRIPT = "<script>alert(1)</script>"
+
+# --------------------------------------------------------------------- expected, by hand
+
+# Inventory lines at 2026-06-30: (facility, cas) -> (quantity, counted, tolerance, status).
+Q2_INVENTORY = {
+    ("F01", ACETONE): ("1000", "1020", "20", "matched"),            # 2 % of 1000 = 20, exactly
+    ("F02", ACETONE): ("1000", "1020.01", "20", "out_of_tolerance"),  # 20.01 > 20
+    ("F01", HCL): ("2000", "1990", "10", "matched"),                # 0.5 % of 2000 = 10, exactly
+    ("F02", HCL): ("2000", "2010.01", "10", "out_of_tolerance"),    # 10.01 > 10
+    ("F03", ACETONE): ("30", "31", "1", "matched"),                 # 2 % = 0.6 < 1 kg floor; 1
+    ("F04", ACETONE): ("30", "28.99", "1", "out_of_tolerance"),     # 1.01 > 1
+    ("F03", HCL): ("100", "99", "1", "matched"),                    # 0.5 % = 0.5 < floor; 1
+    ("F04", TOLUENE): ("1234.5", "1259.19", "24.69", "matched"),    # 24.69 = 2 % exactly
+    ("F03", TOLUENE): ("250", "250", "5", "matched"),
+    ("F01", TOLUENE): ("500", None, "10", "missing_in_field"),
+    ("F01", HF): ("300", None, "1.5", "missing_in_field"),          # accident precaution
+    ("F02", TOLUENE): (None, "75", None, "missing_in_system"),
+    ("F02", HF): (None, "12", None, "missing_in_system"),           # accident precaution
+}
+
+# fct_reconciliation_quarter_summary, company row: (lines, in system, in field, matched,
+# out of tolerance, missing in field, missing in system, escalated, accident-precaution missing)
+SUMMARY = {
+    (Q1, "inventory"): (5, 5, 5, 5, 0, 0, 0, 0, 0),
+    (Q2, "inventory"): (13, 11, 11, 6, 3, 2, 2, 0, 2),
+    (Q3, "inventory"): (2, 2, 2, 1, 1, 0, 0, 1, 0),
+    # Q1: IN03, IN08, IN09, IN11, IN13, IN14 each with SC-10x / SC01.
+    (Q1, "self_inspection"): (6, 6, 6, 6, 0, 0, 0, 0, 0),
+    # Q2: IN10+SC-201, IN15+SC-204 matched; IN12 alone; SC-202, SC-203 alone.
+    (Q2, "self_inspection"): (5, 3, 4, 2, 0, 1, 2, 0, 0),
+    # Q3: IN05 and IN-Q3-001..210, no paper at all.
+    (Q3, "self_inspection"): (211, 211, 0, 0, 0, 211, 0, 0, 0),
+    (Q1, "training"): (3, 3, 3, 3, 0, 0, 0, 0, 0),      # TR01, TR03, TR05 signed
+    (Q2, "training"): (3, 2, 2, 1, 0, 1, 1, 0, 0),      # TR07 signed; TR02 not; E007 no LMS
+    (Q3, "training"): (1, 1, 1, 1, 0, 0, 0, 0, 0),      # TR06 signed
+}
+
+# Control -> (status, observed, exceptions) per quarter. Observed: a fraction, a count or
+# days; None = nothing to reconcile. FAIL = critical failed, WARN = warning failed.
+CONTROLS = {
+    Q1: {
+        "REC-INV-01": ("PASS", 1.0, 0), "REC-INV-02": ("PASS", 0, 0),
+        "REC-INV-03": ("PASS", 0, 0), "REC-SI-01": ("PASS", 1.0, 0),
+        "REC-SI-02": ("PASS", 1.0, 0), "REC-TR-01": ("PASS", 1.0, 0),
+        "REC-TR-02": ("PASS", 1.0, 0),
+        "DQ-INV-01": ("WARN", 1, 1),      # line 20 of inventory_field.csv, the whole load
+        "DQ-INV-02": ("PASS", 3, 0),      # counted 04-02 and 04-03: at most 3 days after
+        "DQ-INV-03": ("PASS", 0, 0), "DQ-SI-01": ("PASS", 0, 0), "DQ-SI-02": ("PASS", 0, 0),
+        "DQ-SI-03": ("PASS", 0, 0), "DQ-TR-01": ("PASS", 0, 0), "DQ-TR-02": ("PASS", 0, 0),
+    },
+    Q2: {
+        "REC-INV-01": ("FAIL", 6 / 13, 7), "REC-INV-02": ("FAIL", 2, 2),
+        "REC-INV-03": ("PASS", 0, 0),     # Q1 had no line out of tolerance
+        "REC-SI-01": ("FAIL", 2 / 3, 1), "REC-SI-02": ("FAIL", 2 / 4, 2),
+        "REC-TR-01": ("FAIL", 1 / 2, 1), "REC-TR-02": ("FAIL", 1 / 2, 1),
+        "DQ-INV-01": ("WARN", 1, 1),
+        "DQ-INV-02": ("WARN", 25, 1),     # F04 acetone counted 07-25
+        "DQ-INV-03": ("WARN", 1, 1),      # F02 HCl without sheet_no
+        "DQ-SI-01": ("PASS", 0, 0),
+        "DQ-SI-02": ("WARN", 1, 1),       # SC-204
+        "DQ-SI-03": ("WARN", 1, 1),       # SC-203 at F05 on 06-01, decommissioned 05-15
+        "DQ-TR-01": ("PASS", 0, 0),
+        "DQ-TR-02": ("WARN", 1, 1),       # E007
+    },
+    Q3: {
+        "REC-INV-01": ("FAIL", 1 / 2, 1), "REC-INV-02": ("PASS", 0, 0),
+        "REC-INV-03": ("FAIL", 1, 1),     # F02 acetone out of tolerance at 06-30 and 09-30
+        "REC-SI-01": ("FAIL", 0.0, 211),
+        "REC-SI-02": ("FAIL", None, 0),   # no paper checklist in the quarter at all
+        "REC-TR-01": ("PASS", 1.0, 0), "REC-TR-02": ("PASS", 1.0, 0),
+        "DQ-INV-01": ("WARN", 1, 1),
+        "DQ-INV-02": ("PASS", 2, 0),      # 10-02; the 10-03 count was rejected
+        "DQ-INV-03": ("PASS", 0, 0), "DQ-SI-01": ("PASS", 0, 0), "DQ-SI-02": ("PASS", 0, 0),
+        "DQ-SI-03": ("PASS", 0, 0), "DQ-TR-01": ("PASS", 0, 0), "DQ-TR-02": ("PASS", 0, 0),
+    },
+}
+
+Q2_EXCEPTION_KEYS = {
+    "REC-INV-01": ["F01|108-88-3", "F01|7664-39-3", "F02|108-88-3", "F02|67-64-1",
+                   "F02|7647-01-0", "F02|7664-39-3", "F04|67-64-1"],
+    "REC-INV-02": ["F01|7664-39-3", "F02|7664-39-3"],
+    "REC-INV-03": [],
+    "REC-SI-01": ["F02@2026-05-04#1"],
+    "REC-SI-02": ["F03@2026-05-11#1", "F05@2026-06-01#1"],
+    "DQ-INV-01": ["inventory_field.csv line 20"],
+    "DQ-INV-02": ["F04|67-64-1"],
+    "DQ-INV-03": ["F02|7647-01-0"],
+    "DQ-SI-02": ["F01@2026-06-15#1"],
+    "DQ-SI-03": ["F05@2026-06-01#1"],
+}
+Q3_SELF_INSPECTION_MISSING = {"F04@2026-07-15#1"} | {
+    f"{facility}@2026-{month:02d}-{day:02d}#1"
+    for facility in ("F01", "F02", "F03")
+    for month, days in ((7, range(1, 32)), (8, range(1, 32)), (9, range(1, 9)))
+    for day in days
+}
+EMPLOYEE_NUMBERS = re.compile(r"\bE00[1-8]\b")
+
+
+# ------------------------------------------------------------------------------- running
+
+def reconcile(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, CHEMSAFE_DATA_DIR=str(data_dir))
+    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    return subprocess.run([*RECONCILE, *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    data_dir: Path
+    warehouse: Path
+    runs: dict[str, subprocess.CompletedProcess[str]]
+
+    def report_dir(self, quarter: str) -> Path:
+        return self.data_dir / "reports" / quarter
+
+    def report(self, quarter: str) -> Path:
+        return self.report_dir(quarter) / f"reconciliation_report_{quarter}.html"
+
+    def csv_rows(self, name: str, quarter: str) -> list[dict[str, str]]:
+        with (self.report_dir(quarter) / name).open(encoding="utf-8-sig", newline="") as f:
+            return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def rec(tmp_path_factory: pytest.TempPathFactory) -> Reconciled:
+    data_dir = tmp_path_factory.mktemp("reconciliation")
+    warehouse = build_warehouse(FIXTURE, data_dir)
+    runs = {Q1: reconcile(data_dir, "--quarter", Q1), Q2: reconcile(data_dir, "--quarter", Q2),
+            Q3: reconcile(data_dir)}  # no --quarter: the latest quarter of the warehouse
+    return Reconciled(data_dir, warehouse, runs)
+
+
+def results(rec: Reconciled, quarter: str) -> dict[str, tuple[str, float | None, int]]:
+    rows = query(rec.warehouse, "select control_id, status, observed_value, exceptions_count "
+                                "from audit.reconciliation_results where quarter = ?", [quarter])
+    return {control: (status, observed, count) for control, status, observed, count in rows}
+
+
+# ------------------------------------------------------------------ the reconciled lines
+
+def test_inventory_lines_get_exactly_the_hand_computed_statuses(rec: Reconciled) -> None:
+    rows = query(rec.warehouse,
+                 "select facility_id, cas_no, quantity_kg, counted_kg, tolerance_kg, "
+                 "match_status from marts.fct_inventory_reconciliation "
+                 "where reference_date = date '2026-06-30'")
+    got = {(f, c): (q, n, t, s) for f, c, q, n, t, s in rows}
+    assert got.keys() == Q2_INVENTORY.keys()
+    for key, (quantity, counted, tolerance, status) in Q2_INVENTORY.items():
+        expected = tuple(None if v is None else Decimal(v) for v in (quantity, counted, tolerance))
+        assert (*got[key][:3], got[key][3]) == (*expected, status), key
+
+
+def test_summary_counts_per_quarter(rec: Reconciled) -> None:
+    rows = query(rec.warehouse,
+                 "select period, reconciliation, lines_total, lines_in_system, lines_in_field, "
+                 "matched, out_of_tolerance, missing_in_field, missing_in_system, "
+                 "escalated_lines, accident_precaution_missing_lines "
+                 "from marts.fct_reconciliation_quarter_summary where site_id is null")
+    assert {(r[0], r[1]): tuple(int(v) for v in r[2:]) for r in rows} == SUMMARY
+
+
+# ------------------------------------------------------------------ controls, exit codes
+
+def test_exit_code_is_zero_only_when_every_critical_control_passes(rec: Reconciled) -> None:
+    assert rec.runs[Q1].returncode == 0, rec.runs[Q1].stderr
+    assert rec.runs[Q2].returncode == 1, rec.runs[Q2].stderr
+    assert rec.runs[Q3].returncode == 1, rec.runs[Q3].stderr
+    assert "Every critical control passed." in rec.runs[Q1].stdout
+    assert ("6 critical control(s) failed: REC-INV-01, REC-INV-02, REC-SI-01, REC-SI-02, "
+            "REC-TR-01, REC-TR-02 (exit code 1)") in rec.runs[Q2].stdout
+    assert "Reconciliation 2026-Q3 (2026-07-01 .. 2026-09-30)" in rec.runs[Q3].stdout
+
+
+@pytest.mark.parametrize("quarter", [Q1, Q2, Q3])
+def test_control_results_match_the_hand_computation(rec: Reconciled, quarter: str) -> None:
+    got = results(rec, quarter)
+    assert got.keys() == CONTROLS[quarter].keys()
+    for control, (status, observed, exceptions) in CONTROLS[quarter].items():
+        got_status, got_observed, got_exceptions = got[control]
+        assert (got_status, got_exceptions) == (status, exceptions), control
+        if observed is None:
+            assert got_observed is None, control
+        else:
+            assert got_observed == pytest.approx(observed, abs=1e-12), control
+    listed = query(rec.warehouse, "select control_id, count(*) from "
+                   "audit.reconciliation_exceptions where quarter = ? group by 1", [quarter])
+    assert dict(listed) == {c: n for c, (_, _, n) in CONTROLS[quarter].items() if n}
+
+
+def test_thresholds_come_from_the_versioned_policies(rec: Reconciled) -> None:
+    rows = dict(query(rec.warehouse, "select control_id, threshold_source || ' = ' || "
+                      "threshold_value from audit.reconciliation_results where quarter = ?",
+                      [Q2]))
+    assert rows["REC-INV-01"] == "kpi_targets LEAD_INVENTORY_ACCURACY 2026 = 0.97"
+    assert rows["REC-SI-01"] == "reconciliation_thresholds RC-2026.1 = 0.95"
+    assert rows["DQ-INV-02"] == "reconciliation_thresholds RC-2026.1 = 14.0"
+
+
+def test_previous_quarter_is_compared(rec: Reconciled) -> None:
+    rows = query(rec.warehouse, "select control_id, previous_quarter, previous_status, "
+                 "previous_observed_value from audit.reconciliation_results where quarter = ? "
+                 "and control_id in ('REC-INV-01', 'REC-INV-03')", [Q3])
+    assert sorted(rows) == [("REC-INV-01", Q2, "FAIL", pytest.approx(6 / 13)),
+                            ("REC-INV-03", Q2, "PASS", 0.0)]
+    first = query(rec.warehouse, "select distinct previous_quarter from "
+                  "audit.reconciliation_results where quarter = ?", [Q1])
+    assert first == [(None,)]  # 2025-Q4 is outside the reporting window
+
+
+# -------------------------------------------------------------------------- exceptions
+
+def test_exception_lists_name_exactly_the_hand_picked_lines(rec: Reconciled) -> None:
+    for control, keys in Q2_EXCEPTION_KEYS.items():
+        in_db = [k for (k,) in query(
+            rec.warehouse, "select line_key from audit.reconciliation_exceptions "
+            "where quarter = ? and control_id = ? order by exception_no", [Q2, control])]
+        in_csv = [r["line_key"] for r in rec.csv_rows(f"exceptions_{Q2}_{control}.csv", Q2)]
+        assert sorted(in_db) == sorted(keys) == sorted(in_csv), control
+        assert in_db == in_csv, control  # same order: the control's exceptions_order
+    out_of_tolerance = {r["line_key"]: r for r in rec.csv_rows(f"exceptions_{Q2}_REC-INV-01.csv",
+                                                               Q2)}
+    assert out_of_tolerance["F02|67-64-1"]["counted_by"] == SCRIPT
+    assert out_of_tolerance["F02|67-64-1"]["difference_kg"] == "20.01"
+    assert out_of_tolerance["F04|67-64-1"]["difference_kg"] == "-1.01"
+
+
+def test_a_quarter_with_more_than_200_exceptions_is_listed_in_full(rec: Reconciled) -> None:
+    rows = rec.csv_rows(f"exceptions_{Q3}_REC-SI-01.csv", Q3)
+    assert len(rows) == 211
+    assert {r["line_key"] for r in rows} == Q3_SELF_INSPECTION_MISSING
+    in_db = query(rec.warehouse, "select count(distinct line_key) from "
+                  "audit.reconciliation_exceptions where quarter = ? and control_id = ?",
+                  [Q3, "REC-SI-01"])
+    assert in_db == [(211,)]
+    page = ReportPage.read(rec.report(Q3))
+    assert len(page.exceptions["REC-SI-01"]) == 211
+    assert {row[1] for row in page.exceptions["REC-SI-01"]} == Q3_SELF_INSPECTION_MISSING
+    assert [row[0] for row in page.exceptions["REC-SI-01"]] == [str(n) for n in range(1, 212)]
+
+
+# ------------------------------------------------------------------------------ report
+
+class ReportPage(HTMLParser):
+    """The report's tables: the controls summary and each control's exception rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.section: str | None = None
+        self.table: str | None = None
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.controls: list[list[str]] = []
+        self.exceptions: dict[str, list[list[str]]] = {}
+
+    @classmethod
+    def read(cls, path: Path) -> ReportPage:
+        page = cls()
+        page.feed(path.read_text(encoding="utf-8"))
+        return page
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "section":
+            self.section = attributes.get("id")
+        elif tag == "table":
+            self.table = attributes.get("class")
+        elif tag == "tr":
+            self.row = []
+        elif tag == "td" and self.row is not None:
+            self.cell = []
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self.row is not None and self.cell is not None:
+            self.row.append("".join(self.cell))
+            self.cell = None
+        elif tag == "tr" and self.row:
+            if self.table == "controls":
+                self.controls.append(self.row)
+            elif self.table == "exceptions" and self.section:
+                self.exceptions.setdefault(self.section, []).append(self.row)
+            self.row = None
+        elif tag == "section":
+            self.section = None
+
+
+def test_report_lists_every_control_with_its_result(rec: Reconciled) -> None:
+    page = ReportPage.read(rec.report(Q2))
+    assert [(row[0], row[5].split()[0]) for row in page.controls] == [
+        (control, status) for control, (status, _, _) in CONTROLS[Q2].items()]
+    for control, keys in Q2_EXCEPTION_KEYS.items():
+        assert sorted(row[1] for row in page.exceptions.get(control, [])) == sorted(keys)
+
+
+def test_report_is_offline_and_escapes_every_value(rec: Reconciled) -> None:
+    for quarter in (Q1, Q2, Q3):
+        text = rec.report(quarter).read_text(encoding="utf-8")
+        assert not re.search(r"https?:", text, re.IGNORECASE)
+        assert not re.search(r"<script|<img|<link|<iframe|src=|@import|url\(", text,
+                             re.IGNORECASE)
+        assert "default-src 'none'" in text
+    text = rec.report(Q2).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    page = ReportPage.read(rec.report(Q2))
+    assert [cell for row in page.exceptions["REC-INV-01"] for cell in row
+                        if "alert" in cell] == [SCRIPT]
+
+
+def test_report_names_hashes_run_metadata_sample_rule_and_sign_off(rec: Reconciled) -> None:
+    text = rec.report(Q2).read_text(encoding="utf-8")
+    for name in ("inventory_system.csv", "inventory_field.csv", "training_signin.csv"):
+        digest = hashlib.sha256((FIXTURE / name).read_bytes()).hexdigest()
+        assert digest in text, name
+    run_id, as_of = query(rec.warehouse, "select run_id, as_of_date from "
+                          "audit.reconciliation_runs where quarter = ?", [Q2])[0]
+    assert run_id in text
+    assert f"<dd>{as_of.isoformat()}</dd>" in text  # the as-of date of the build: 2026-09-30
+    assert re.search(r"git [0-9a-f]{40}|chemsafe-esg \d", text)
+    assert "md5 of the text" in text and "&#x27;&lt;quarter&gt;|&lt;site_id&gt;|" in text
+    for label in ("검토자 Reviewer", "일자 Date", "의견 Comment"):
+        assert f"<th>{label}</th><td></td>" in text or \
+            f'<th>{label}</th><td class="comment"></td>' in text
+
+
+def test_no_clear_employee_number_in_any_output(rec: Reconciled) -> None:
+    for quarter in (Q1, Q2, Q3):
+        for path in rec.report_dir(quarter).iterdir():
+            assert not EMPLOYEE_NUMBERS.search(path.read_text(encoding="utf-8-sig")), path
+    found = query(rec.warehouse, "select count(*) from audit.reconciliation_exceptions "
+                  "where regexp_matches(cast(detail as varchar), '\\bE00[1-8]\\b')")
+    assert found == [(0,)]
+
+
+# ------------------------------------------------------------------------------ sample
+
+def _md5_order(quarter: str, site: str, keys: list[str]) -> list[str]:
+    return sorted(keys, key=lambda k: (hashlib.md5(f"{quarter}|{site}|{k}".encode())
+                                       .hexdigest(), k))
+
+
+def test_audit_sample_follows_the_printed_rule(rec: Reconciled) -> None:
+    rows = rec.csv_rows(f"audit_sample_{Q2}.csv", Q2)
+    got = {}
+    for row in rows:
+        got.setdefault((row["reconciliation"], row["site_id"], row["stratum"]), []).append(
+            row["line_key"])
+    # S02 LOW (F03): three lines, the rule draws 2 in md5 order of '2026-Q2|S02|<line>'.
+    low = _md5_order(Q2, "S02", ["F03|67-64-1", "F03|7647-01-0", "F03|108-88-3"])[:2]
+    assert got == {
+        # every accident-precaution miss: F02 HCl out of tolerance, F01 HF, F02 HF one-sided
+        ("inventory", "S01", "ACCIDENT_PRECAUTION_MISS"):
+            _md5_order(Q2, "S01", ["F02|7647-01-0", "F01|7664-39-3", "F02|7664-39-3"]),
+        # F01 and F02 are HIGH on 06-30: 5 lines, the rule draws 5
+        ("inventory", "S01", "HIGH"): _md5_order(
+            Q2, "S01", ["F01|67-64-1", "F02|67-64-1", "F01|7647-01-0", "F01|108-88-3",
+                        "F02|108-88-3"]),
+        ("inventory", "S02", "HIGH"): _md5_order(Q2, "S02", ["F04|67-64-1", "F04|108-88-3"]),
+        ("inventory", "S02", "LOW"): low,
+        # tier on the inspection date: F01 HIGH, F02 HIGH from 05-04, F03 LOW, F05 MEDIUM
+        ("self_inspection", "S01", "HIGH"): _md5_order(
+            Q2, "S01", ["F01@2026-04-02#1", "F02@2026-05-04#1", "F01@2026-06-15#1"]),
+        ("self_inspection", "S02", "LOW"): ["F03@2026-05-11#1"],
+        ("self_inspection", "S02", "MEDIUM"): ["F05@2026-06-01#1"],
+    } | {key: value for key, value in got.items() if key[0] == "training"}
+    training = [(k, len(v)) for k, v in got.items() if k[0] == "training"]
+    assert sorted(training) == [(("training", "", "ALL"), 1), (("training", "S01", "ALL"), 1),
+                                (("training", "S02", "ALL"), 1)]
+    for row in rows:
+        digest = hashlib.md5(f"{Q2}|{row['site_id']}|{row['line_key']}".encode()).hexdigest()
+        assert row["sample_hash"] == digest
+        assert [row[c] for c in ("checked_by", "checked_on", "paper_value",
+                                 "agrees_with_paper", "comment")] == [""] * 5
+
+
+# ------------------------------------------------------------------------------ reruns
+
+def test_rerun_replaces_the_quarter_and_keeps_the_others(rec: Reconciled) -> None:
+    def snapshot() -> dict[str, tuple[int, int, str]]:
+        rows = query(rec.warehouse, """
+            select r.quarter, r.run_id,
+                   (select count(*) from audit.reconciliation_results s
+                    where s.quarter = r.quarter),
+                   (select count(*) from audit.reconciliation_exceptions e
+                    where e.quarter = r.quarter)
+            from audit.reconciliation_runs r""")
+        return {q: (results_n, exceptions_n, run_id) for q, run_id, results_n, exceptions_n
+                in rows}
+
+    before = snapshot()
+    assert {q: v[:2] for q, v in before.items()} == {Q1: (15, 1), Q2: (15, 20), Q3: (15, 214)}
+    stale = rec.report_dir(Q2) / "left_over.txt"
+    stale.write_text("from an earlier run", encoding="utf-8")
+    rerun = reconcile(rec.data_dir, "--quarter", Q2)
+    assert rerun.returncode == 1
+    after = snapshot()
+    assert {q: v[:2] for q, v in after.items()} == {q: v[:2] for q, v in before.items()}
+    assert after[Q2][2] != before[Q2][2]  # a new run replaced Q2...
+    assert (after[Q1], after[Q3]) == (before[Q1], before[Q3])  # ...and nothing else
+    assert not stale.exists()
+    assert after[Q2][2] in rec.report(Q2).read_text(encoding="utf-8")
+    assert sorted(p.name for p in (rec.data_dir / "reports").iterdir()) == [Q1, Q2, Q3]
+    assert results(rec, Q2) == {c: (s, pytest.approx(o) if o is not None else None, n)
+                                for c, (s, o, n) in CONTROLS[Q2].items()}
+
+
+def test_a_quarter_outside_the_window_writes_nothing(rec: Reconciled) -> None:
+    before = query(rec.warehouse, "select quarter, run_id from audit.reconciliation_runs")
+    result = reconcile(rec.data_dir, "--quarter", "2030-Q1")
+    assert result.returncode == 2
+    assert "2030-Q1 is not in the reporting window" in result.stderr
+    assert query(rec.warehouse, "select quarter, run_id from audit.reconciliation_runs") == before
+    assert not (rec.data_dir / "reports" / "2030-Q1").exists()
+    assert reconcile(rec.data_dir, "--quarter", "2026Q1").returncode == 2  # not a label
+
+
+# ------------------------------------------------------------------- in a real browser
+
+def test_browser_renders_the_korean_text_and_the_control_table(rec: Reconciled) -> None:
+    dom = dump_dom(rec.report(Q2))
+    page = ReportPage()
+    page.feed(dom)
+    assert [(row[0], row[5]) for row in page.controls] == [
+        (control, {"PASS": "PASS 적합", "FAIL": "FAIL 부적합", "WARN": "WARN 경고"}[status])
+        for control, (status, _, _) in CONTROLS[Q2].items()]
+    assert page.controls[0][1] == ("재고 기록 정확도 (적중률) 목표 이상"
+                                   "Inventory record accuracy: hit rate at least the year's target")
+    assert "분기 대사 보고서 · Quarterly reconciliation report 2026-Q2" in dom
+    assert "<script" not in dom  # the planted value stayed text...
+    assert [cell for row in page.exceptions["REC-INV-01"] for cell in row
+                        if "alert" in cell] == [SCRIPT]  # ...and is shown as such
+
+
+def _title_glyphs(image: Image, threshold: int = 160) -> list[bytes]:
+    """The pixels of each run of inked columns in the first line of text (the title)."""
+    def inked(y: int) -> bool:
+        return any(image.gray(x, y) < threshold for x in range(image.width))
+
+    top = next(y for y in range(image.height) if inked(y))
+    bottom = top
+    while bottom + 1 < image.height and inked(bottom + 1):
+        bottom += 1
+    columns = [x for x in range(image.width)
+               if any(image.gray(x, y) < threshold for y in range(top, bottom + 1))]
+    runs, start = [], columns[0]
+    for previous, x in pairwise(columns):
+        if x != previous + 1:
+            runs.append((start, previous + 1))
+            start = x
+    runs.append((start, columns[-1] + 1))
+    return [image.crop(left, top, right, bottom + 1) for left, right in runs]
+
+
+def test_korean_title_renders_in_real_glyphs_with_the_named_font(rec: Reconciled,
+                                                                  tmp_path: Path) -> None:
+    assert REPORT_FONT_STACK.startswith('"Noto Sans CJK KR"')
+    installed = subprocess.run(["fc-match", "-f", "%{family}", "Noto Sans CJK KR"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "Noto Sans CJK KR" in installed
+    real = _title_glyphs(read_png(screenshot(rec.report(Q2), tmp_path / "real.png", 1400, 200)))
+    # The same page with a fontconfig that knows no Korean font: Hangul becomes tofu.
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+        f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{tmp_path / 'fc'}</cachedir>"
+        "</fontconfig>\n", encoding="utf-8")
+    tofu = _title_glyphs(read_png(screenshot(rec.report(Q2), tmp_path / "tofu.png", 1400, 200,
+                                             env={"FONTCONFIG_FILE": str(config)})))
+    # 분기 대사 보고서: 7 syllables. As tofu they are 7 identical boxes...
+    assert max(Counter(tofu[:7]).values()) == 7
+    # ...with the font, every syllable is its own shape (some in two parts, e.g. 기).
+    assert max(Counter(real[:9]).values()) == 1
+
+
+def test_a_missing_threshold_stops_the_run_instead_of_passing(rec: Reconciled,
+                                                               tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copyfile(rec.warehouse, data_dir / "chemsafe.duckdb")
+    with duckdb.connect(str(data_dir / "chemsafe.duckdb")) as con:
+        con.execute("delete from reference.kpi_targets where kpi_code = "
+                    "'LEAD_INVENTORY_ACCURACY' and target_year = 2026")
+    result = reconcile(data_dir, "--quarter", Q2)
+    assert result.returncode == 2
+    assert "no single threshold rec_inv_01_min_hit_rate in force for 2026-Q2" in result.stderr
+    assert query(data_dir / "chemsafe.duckdb", "select quarter from audit.reconciliation_runs "
+                 "order by 1") == [(Q1,), (Q2,), (Q3,)]  # as copied: nothing replaced
+    assert not (data_dir / "reports").exists()
+
+
+def test_great_expectations_leaves_nothing_behind(rec: Reconciled) -> None:
+    work = rec.data_dir / "reconcile"
+    assert work.is_dir() and list(work.iterdir()) == []  # the per-run GX copy is removed
+    assert not (PROJECT_ROOT / "expectations" / "gx" / "uncommitted").exists()
+    assert [p.name for p in (rec.data_dir / "reports").iterdir() if p.name.startswith(".")] == []

@@ -1,0 +1,135 @@
+"""The committed controls definition is consistent: controls.toml (words and SQL), the
+Great Expectations file project (suites, validation definitions, checkpoints) and the
+versioned thresholds seed name the same controls, measures and parameters. Reads the
+files only (no warehouse, no GX import): a control that loses its expectation, a measure
+nobody validates or a threshold nobody approved fails here before any run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+from chemsafe.reconcile.catalog import Catalog, gx_project_dir, load_catalog, parameters_of
+from conftest import PROJECT_ROOT
+
+GX = gx_project_dir()
+ASSETS = {"reconciliation_controls": "reconciliation_measurements",
+          "field_data_quality": "field_quality_measurements"}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def _json(folder: str) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted((GX / folder).glob("*.json"))}
+
+
+def _expectations() -> list[tuple[str, dict]]:
+    return [(name, e) for name, suite in _json("expectations").items()
+            for e in suite["expectations"]]
+
+
+def _parameter(kwargs: dict) -> set[str]:
+    return {v["$PARAMETER"] for v in kwargs.values() if isinstance(v, dict)}
+
+
+def test_every_expectation_names_a_control_of_its_suite_and_its_meaning(
+        catalog: Catalog) -> None:
+    suite_of = {c.id: c.suite for c in catalog.controls}
+    named = set()
+    for suite, expectation in _expectations():
+        meta = expectation["meta"]
+        assert suite_of.get(meta["control_id"]) == suite, (suite, meta)
+        assert len(meta["meaning"]) > 20, meta
+        named.add(meta["control_id"])
+    assert named == set(suite_of)
+
+
+def test_measures_observed_values_and_thresholds_belong_to_the_control(
+        catalog: Catalog) -> None:
+    for control in catalog.controls:
+        mine = [e for _, e in _expectations() if e["meta"]["control_id"] == control.id]
+        columns = {e["kwargs"]["column"] for e in mine}
+        parameters = set().union(*(_parameter(e["kwargs"]) for e in mine))
+        assert columns == set(control.measures), control.id  # every measure is validated
+        assert control.observed in columns, control.id
+        assert control.threshold in parameters, control.id
+        assert len({e["severity"] for e in mine}) == 1, control.id
+        assert "line_key" in control.exceptions_sql and "site_id" in control.exceptions_sql
+
+
+def test_severity_is_critical_for_reconciliations_and_warning_for_field_data_quality(
+        catalog: Catalog) -> None:
+    severity = {e["meta"]["control_id"]: e["severity"] for _, e in _expectations()}
+    assert {c: s for c, s in severity.items() if c.startswith("REC-")} == {
+        c.id: "critical" for c in catalog.controls if c.id.startswith("REC-")}
+    assert {c: s for c, s in severity.items() if c.startswith("DQ-")} == {
+        c.id: "warning" for c in catalog.controls if c.id.startswith("DQ-")}
+
+
+def test_checkpoints_run_the_suites_of_their_controls_on_their_asset(catalog: Catalog) -> None:
+    checkpoints = _json("checkpoints")
+    definitions = _json("validation_definitions")
+    suites = _json("expectations")
+    config = (GX / "great_expectations.yml").read_text(encoding="utf-8")
+    assert set(checkpoints) == set(catalog.checkpoints()) == set(ASSETS)
+    for name, checkpoint in checkpoints.items():
+        assert checkpoint["actions"] == []  # no Data Docs, no notification
+        expected = {c.suite for c in catalog.controls if c.checkpoint == name}
+        listed = {v["name"] for v in checkpoint["validation_definitions"]}
+        assert listed == expected, name
+        for definition_name in listed:
+            definition = definitions[definition_name]
+            assert definition["suite"] == {"id": suites[definition_name]["id"],
+                                           "name": definition_name}
+            assert definition["data"]["asset"]["name"] == ASSETS[name]
+            assert definition["data"]["asset"]["id"] in config
+            assert definition["data"]["batch_definition"]["id"] in config
+
+
+def test_every_parameter_has_a_versioned_threshold_and_none_is_orphaned(
+        catalog: Catalog) -> None:
+    used = set().union(*(_parameter(e["kwargs"]) for _, e in _expectations()))
+    for control in catalog.controls:
+        used |= set(parameters_of(control.exceptions_sql)) - {"quarter", "quarter_end"}
+    seeded: dict[str, str] = {}
+    with (PROJECT_ROOT / "seeds/reference/reconciliation_thresholds.csv").open(
+            encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            seeded[row["parameter"]] = row["control_id"]
+    assert used == set(seeded) | set(catalog.parameter_sql)
+    assert set(catalog.parameter_sql) == {"rec_inv_01_min_hit_rate"}  # kpi_targets
+    for parameter, control_id in seeded.items():
+        assert parameter.startswith(control_id.lower().replace("-", "_")), parameter
+
+
+def test_gx_project_is_offline_and_builds_no_data_docs() -> None:
+    config = (GX / "great_expectations.yml").read_text(encoding="utf-8")
+    assert re.search(r"^analytics_enabled: false$", config, re.MULTILINE)
+    assert re.search(r"^data_docs_sites: \{\}$", config, re.MULTILINE)
+    committed = [p for p in (PROJECT_ROOT / "expectations").rglob("*") if p.is_file()]
+    assert len(committed) >= 12
+    for path in committed:
+        assert not re.search(r"https?://", path.read_text(encoding="utf-8")), path
+    assert (GX / ".gitignore").read_text(encoding="utf-8").split() == ["uncommitted/"]
+    assert not (GX / "uncommitted").exists()  # nothing run-time in the repository
+
+
+def test_exception_sql_reads_documented_relations_only(catalog: Catalog) -> None:
+    relations = set()
+    for control in catalog.controls:
+        relations |= set(re.findall(r"\b(?:from|join)\s+([a-z_]+\.[a-z_0-9]+)",
+                                    control.exceptions_sql))
+    assert relations == {
+        "marts.fct_inventory_reconciliation", "marts.fct_self_inspection_reconciliation",
+        "marts.fct_training_reconciliation", "marts.dim_facilities", "marts.dim_substances",
+        "audit.quarantine", "staging.stg_lms__training_records",
+    }
+    assert not any("raw." in c.exceptions_sql for c in catalog.controls)  # clear employee_no
