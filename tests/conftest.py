@@ -98,8 +98,9 @@ def dbt_in(project: Path, data_dir: Path, *args: str) -> subprocess.CompletedPro
 
 
 # Run metadata that legitimately differs between two runs: when and as which load the
-# files were ingested. Everything else must be identical, row for row.
-RUN_METADATA_COLUMNS = {"load_id", "loaded_at", "source_path"}
+# files were ingested, and which reconciliation run wrote a quarter's results. Everything
+# else must be identical, row for row.
+RUN_METADATA_COLUMNS = {"load_id", "loaded_at", "source_path", "run_id", "run_at"}
 
 
 def table_fingerprints(warehouse: Path) -> dict[str, tuple[int, str]]:
