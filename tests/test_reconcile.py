@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,12 +32,11 @@ import pytest
 from chemsafe.browser import dump_dom, screenshot
 from chemsafe.pngread import Image, read_png
 from chemsafe.reconcile.report import FONT_STACK as REPORT_FONT_STACK
-from conftest import FIXTURES, PROJECT_ROOT, build_warehouse, query
+from conftest import CHEMSAFE, FIXTURES, PROJECT_ROOT, build_warehouse, query
 
 FIXTURE = FIXTURES / "reconciliation"
 Q1, Q2, Q3 = "2026-Q1", "2026-Q2", "2026-Q3"
-# Until chemsafe.cli wires the sub-command in, the same parser and function run as a module.
-RECONCILE = [sys.executable, "-m", "chemsafe.reconcile"]
+RECONCILE = [CHEMSAFE, "reconcile"]  # the real command (python -m chemsafe.reconcile runs the same)
 
 HCL, HF, ACETONE, TOLUENE = "7647-01-0", "7664-39-3", "67-64-1", "108-88-3"
 SCRIPT = "<script>alert(1)</script>"

@@ -13,6 +13,7 @@ under <data dir>/reports/<quarter>/. Modules:
     store       audit.reconciliation_runs / _results / _exceptions, replaced per quarter
     html        escaping HTML builder and the auditor report
     files       CSV exports and the per-quarter report folder swap
+    runinfo     the code version a report names (git commit, else package version)
     run         the whole job for one quarter
     cli         the `reconcile` sub-command (add_reconcile_parser, cmd_reconcile)
 """

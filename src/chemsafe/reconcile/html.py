@@ -33,12 +33,11 @@ def escape_text(text: str) -> str:
 
 def fmt(value: object) -> str:
     """A value as text: exact decimals without trailing zeros, ISO dates, yes/no."""
-    kind = type(value)
-    if kind is str:
-        return value  # type: ignore[return-value]
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
-    if kind is int:
+    if type(value) is int:
         return str(value)
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -165,90 +165,121 @@ def write_report_folder(con: duckdb.DuckDBPyConnection, folder: Path, ctx: Repor
     return sampled
 
 
+@dataclass(frozen=True)
+class Evaluated:
+    """The controls of a quarter evaluated by GX, with the quarter before for comparison."""
+
+    results: tuple[ControlResult, ...]
+    previous_quarter: Quarter | None
+    runs: dict[str, CheckpointRun]
+    values: dict[str, object]
+
+
+def evaluate_quarter(con: duckdb.DuckDBPyConnection, paths: DataPaths, catalog: Catalog,
+                     quarter: Quarter) -> Evaluated:
+    """Measure the quarter (and the one before) in the warehouse, run the checkpoints."""
+    project = gx_project_dir()
+    names = _parameter_names(catalog, suite_parameters(project))
+    current = measure_quarter(con, catalog, quarter, names)
+    previous_quarter = warehouse.previous_in_window(con, quarter)
+    previous: QuarterData | None = None
+    if previous_quarter is not None:
+        try:
+            previous = measure_quarter(con, catalog, previous_quarter, names)
+        except ReconcileError:  # no threshold in force then: no comparison, no failure
+            previous_quarter = None
+    paths.reconcile_work_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with gx_context(project, paths.reconcile_work_dir) as context:
+            runs = _validate(context, catalog, current)
+            previous_runs = _validate(context, catalog, previous) if previous else None
+    except Exception as exc:  # GX could not evaluate the controls: no result at all
+        raise ReconcileError(f"Great Expectations could not run the checkpoints: "
+                             f"{type(exc).__name__}: {exc}") from exc
+    evaluations = _evaluations(catalog, current, runs)
+    before = (_evaluations(catalog, previous, previous_runs)
+              if previous and previous_runs else None)
+    results = tuple(
+        ControlResult(control=c, current=evaluations[c.id],
+                      previous_period=previous_quarter.period if previous_quarter else None,
+                      previous=before[c.id] if before else None)
+        for c in catalog.controls
+    )
+    return Evaluated(results, previous_quarter, runs, current.values)
+
+
+def report_context(con: duckdb.DuckDBPyConnection, catalog: Catalog, quarter: Quarter,
+                   evaluated: Evaluated, run_id: str, run_at: datetime) -> ReportContext:
+    previous = evaluated.previous_quarter
+    extracts = warehouse.extract_files(con)
+    return ReportContext(
+        quarter=quarter,
+        previous_period=previous.period if previous else None,
+        run_id=run_id, run_at=run_at, code_version=code_version(),
+        gx_version=gx_version(), controls_version=catalog.version,
+        as_of_date=warehouse.as_of_date(con),
+        load_id=extracts[0].load_id if extracts else None,
+        exit_code=exit_code(evaluated.results),
+        counts=warehouse.reconciliation_counts(con, quarter.period),
+        previous_counts=(warehouse.reconciliation_counts(con, previous.period)
+                         if previous else {}),
+        tolerance=warehouse.inventory_tolerance(con, quarter),
+        sampling_rules=warehouse.sampling_rules(con, quarter),
+        extract_files=extracts,
+        files=ReportFiles(
+            html=files.report_file_name(quarter.period),
+            sample_csv=files.sample_file_name(quarter.period),
+            exception_csv={c.id: files.exceptions_file_name(quarter.period, c.id)
+                           for c in catalog.controls},
+        ),
+    )
+
+
+def write_and_store(con: duckdb.DuckDBPyConnection, paths: DataPaths, ctx: ReportContext,
+                    evaluated: Evaluated) -> tuple[Path, int]:
+    """Report folder into staging, results into the warehouse (one transaction), then the
+    staging folder in place; return the report folder and the number of sampled lines."""
+    quarter = ctx.quarter.period
+    target = paths.reconciliation_report_dir(quarter)
+    gx_results = {"quarter": quarter, "run_id": ctx.run_id,
+                  "checkpoints": {name: run.described for name, run in evaluated.runs.items()}}
+    paths.reports_dir.mkdir(parents=True, exist_ok=True)
+    staging = files.staging_folder(paths.reports_dir, quarter)
+    try:
+        sampled = write_report_folder(con, staging, ctx, evaluated.results, evaluated.values,
+                                      gx_results)
+        record = store.RunRecord(
+            quarter=quarter, run_id=ctx.run_id, run_at=ctx.run_at,
+            quarter_end=ctx.quarter.quarter_end, as_of_date=ctx.as_of_date,
+            load_id=ctx.load_id, code_version=ctx.code_version, gx_version=ctx.gx_version,
+            controls_version=ctx.controls_version, exit_code=ctx.exit_code,
+            report_dir=str(target),
+        )
+        store.replace_quarter(con, record, evaluated.results, evaluated.values)
+        return files.publish_folder(staging, target), sampled
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def reconcile_quarter(paths: DataPaths, requested: str | None = None,
                       catalog: Catalog | None = None) -> ReconcileOutcome:
     if not paths.warehouse.is_file():
         raise ReconcileError(f"no warehouse at {paths.warehouse}: run `chemsafe run` or "
                              "`chemsafe build` first")
     catalog = catalog or load_catalog()
-    project = gx_project_dir()
-    names = _parameter_names(catalog, suite_parameters(project))
     run_id = uuid.uuid4().hex
     run_at = datetime.now(UTC).replace(tzinfo=None)
     con = warehouse.connect(paths.warehouse)
     try:
         quarter = warehouse.resolve_quarter(con, requested)
-        current = measure_quarter(con, catalog, quarter, names)
-        previous_quarter = warehouse.previous_in_window(con, quarter)
-        previous: QuarterData | None = None
-        if previous_quarter is not None:
-            try:
-                previous = measure_quarter(con, catalog, previous_quarter, names)
-            except ReconcileError:  # no threshold in force then: no comparison, no failure
-                previous_quarter = None
-        paths.reconcile_work_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            with gx_context(project, paths.reconcile_work_dir) as context:
-                runs = _validate(context, catalog, current)
-                previous_runs = _validate(context, catalog, previous) if previous else None
-        except Exception as exc:  # GX could not evaluate the controls: no result at all
-            raise ReconcileError(f"Great Expectations could not run the checkpoints: "
-                                 f"{type(exc).__name__}: {exc}") from exc
-        evaluations = _evaluations(catalog, current, runs)
-        previous_evaluations = (_evaluations(catalog, previous, previous_runs)
-                                if previous and previous_runs else None)
-        results = tuple(
-            ControlResult(control=c, current=evaluations[c.id],
-                          previous_period=previous_quarter.period if previous_quarter else None,
-                          previous=previous_evaluations[c.id] if previous_evaluations else None)
-            for c in catalog.controls
-        )
-        code = exit_code(results)
-        extracts = warehouse.extract_files(con)
-        report_files = ReportFiles(
-            html=files.report_file_name(quarter.period),
-            sample_csv=files.sample_file_name(quarter.period),
-            exception_csv={c.id: files.exceptions_file_name(quarter.period, c.id)
-                           for c in catalog.controls},
-        )
-        ctx = ReportContext(
-            quarter=quarter,
-            previous_period=previous_quarter.period if previous_quarter else None,
-            run_id=run_id, run_at=run_at, code_version=code_version(),
-            gx_version=gx_version(), controls_version=catalog.version,
-            as_of_date=warehouse.as_of_date(con),
-            load_id=extracts[0].load_id if extracts else None, exit_code=code,
-            counts=warehouse.reconciliation_counts(con, quarter.period),
-            previous_counts=(warehouse.reconciliation_counts(con, previous_quarter.period)
-                             if previous_quarter else {}),
-            tolerance=warehouse.inventory_tolerance(con, quarter),
-            sampling_rules=warehouse.sampling_rules(con, quarter),
-            extract_files=extracts, files=report_files,
-        )
-        gx_results = {"quarter": quarter.period, "run_id": run_id,
-                      "checkpoints": {name: run.described for name, run in runs.items()}}
-        paths.reports_dir.mkdir(parents=True, exist_ok=True)
-        staging = files.staging_folder(paths.reports_dir, quarter.period)
-        try:
-            sampled = write_report_folder(con, staging, ctx, results, current.values,
-                                          gx_results)
-            record = store.RunRecord(
-                quarter=quarter.period, run_id=run_id, run_at=run_at,
-                quarter_end=quarter.quarter_end, as_of_date=ctx.as_of_date,
-                load_id=ctx.load_id, code_version=ctx.code_version,
-                gx_version=ctx.gx_version, controls_version=catalog.version,
-                exit_code=code,
-                report_dir=str(paths.reconciliation_report_dir(quarter.period)),
-            )
-            store.replace_quarter(con, record, results, current.values)
-            report_dir = files.publish_folder(
-                staging, paths.reconciliation_report_dir(quarter.period))
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        evaluated = evaluate_quarter(con, paths, catalog, quarter)
+        ctx = report_context(con, catalog, quarter, evaluated, run_id, run_at)
+        report_dir, sampled = write_and_store(con, paths, ctx, evaluated)
     finally:
         con.close()
     return ReconcileOutcome(
-        quarter=quarter, results=results, exit_code=code, report_dir=report_dir,
-        report_html=report_dir / report_files.html, sample_lines=sampled, run_id=run_id,
+        quarter=quarter, results=evaluated.results, exit_code=ctx.exit_code,
+        report_dir=report_dir, report_html=report_dir / ctx.files.html,
+        sample_lines=sampled, run_id=run_id,
     )

@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from chemsafe.reconcile.catalog import bind
+from chemsafe.reconcile.catalog import bind, sql_literal
 from chemsafe.reconcile.outcome import ControlResult
 from chemsafe.reconcile.warehouse import plain
 
@@ -79,6 +79,31 @@ DDL = (
     )""",
 )
 TABLES = ("reconciliation_exceptions", "reconciliation_results", "reconciliation_runs")
+# Stored as database comments (like dbt's persist_docs), so BI tools and the serving file
+# show them.
+TABLE_COMMENTS = {
+    "reconciliation_runs": "chemsafe reconcile: one row per quarter, the run whose results "
+                           "audit.reconciliation_results and _exceptions hold (replaced by a "
+                           "rerun of the quarter).",
+    "reconciliation_results": "chemsafe reconcile: one row per quarter and control (control "
+                              "ids in expectations/controls.toml): observed value, threshold "
+                              "in force, PASS/FAIL/WARN, exceptions, previous quarter.",
+    "reconciliation_exceptions": "chemsafe reconcile: every exception line of every control "
+                                 "of a quarter (no cap), the line itself as JSON in detail.",
+}
+COLUMN_COMMENTS = {
+    ("reconciliation_results", "status"): "PASS; FAIL = a critical control failed (the run "
+                                          "exits 1); WARN = a warning-level control failed.",
+    ("reconciliation_results", "observed_value"): "The control's measure (a fraction, a count "
+                                                  "or days); NULL = nothing to reconcile.",
+    ("reconciliation_results", "threshold_source"): "Where the threshold comes from: "
+                                                    "kpi_targets or reconciliation_thresholds "
+                                                    "and its version.",
+    ("reconciliation_exceptions", "line_key"): "The exception line (unique per control and "
+                                               "quarter).",
+    ("reconciliation_exceptions", "detail"): "The exception line as selected by the control's "
+                                             "exception SQL, as JSON.",
+}
 
 
 @dataclass(frozen=True)
@@ -123,6 +148,10 @@ def replace_quarter(con: duckdb.DuckDBPyConnection, run: RunRecord,
     """Replace the quarter's runs, results and exceptions in one transaction."""
     for statement in DDL:
         con.execute(statement)
+    for table, comment in TABLE_COMMENTS.items():
+        con.execute(f"comment on table audit.{table} is {sql_literal(comment)}")
+    for (table, column), comment in COLUMN_COMMENTS.items():
+        con.execute(f"comment on column audit.{table}.{column} is {sql_literal(comment)}")
     con.execute("begin transaction")
     try:
         for table in TABLES:
