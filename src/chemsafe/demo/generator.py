@@ -612,11 +612,16 @@ class _Generator:
         bases = [round(math.exp(rng.uniform(math.log(low), math.log(high))) * 100)
                  for _ in fac.substances]
         late_start = rng.randint(1, 6) if len(fac.substances) > 1 and rng.random() < 0.25 else 0
-        miss_rate = 0.04 + 0.08 * (1 - fac.quality)
         counters = (_person(rng), _person(rng))
         for qi, qe in enumerate(QUARTER_ENDS):
             if not fac.active(qe):
                 continue
+            # The last quarter follows a count-accuracy programme: no random miss (one
+            # planted line out of tolerance, see _planted_inventory), so the latest quarter
+            # passes the reconciliation controls and the earlier ones do not.
+            programme = qi == len(QUARTER_ENDS) - 1
+            missing_p = 0.0 if programme else 0.02  # no physical count
+            miss_p = 0.0 if programme else missing_p + 0.04 + 0.08 * (1 - fac.quality)
             counted_on = _days(qe, rng.randint(1, 8))
             sheet = f"IC-{qe:%y%m}-{fid}"
             for si, sub in enumerate(fac.substances):
@@ -628,9 +633,9 @@ class _Generator:
                 tol = max(100.0, system_c / (200 if precaution else 50))
                 r = rng.random()
                 counted: int | None
-                if r < 0.02:
+                if r < missing_p:
                     counted = None
-                elif r < 0.02 + miss_rate:
+                elif r < miss_p:
                     delta = int(tol * rng.uniform(1.3, 4.0)) // 10 * 10 + 10
                     counted = system_c + (delta if rng.random() < 0.4 else -delta)
                 elif r < 0.4:
@@ -663,7 +668,8 @@ class _Generator:
                     self.note("inventory_system.csv", line, "duplicate",
                               f"exact duplicate of line {sys_line} (collapses to one)")
             # "found but not in the system": a count with no system line.
-            if rng.random() < 0.012 or (fac.role == "repeat_365" and qi == 5):
+            if (rng.random() < 0.012 and not programme) or (fac.role == "repeat_365"
+                                                              and qi == 5):
                 extra = ref.SUBSTANCES[(fac.index * 7 + qi) % len(ref.SUBSTANCES)]
                 if extra not in fac.substances:
                     line = self.write("inventory_field", (
@@ -714,6 +720,9 @@ class _Generator:
                     "tolerance (match)")
         if qi == 2 and si == 0:
             return (123_450, 125_920, f"{fid} NaOH 1234.5 vs 1259.2: 0.01 kg beyond 2% (miss)")
+        if qi == len(QUARTER_ENDS) - 1 and si == 0:
+            return (123_450, 120_000, f"{fid} NaOH 1234.5 vs 1200.0: the one line out of "
+                    "tolerance in the last quarter (hit rate still above target)")
         return None
 
     def _bad_inventory_rows(self, fac: _Facility) -> None:

@@ -48,7 +48,10 @@ _CONVENTIONS = """\
   quoted thousands grouping (`"12,345.6"`); integers written `3.0`; cells with surrounding
   spaces; blank lines and a line of only spaces.
 - 재고 / inventory: counts a few days after each quarter end, mostly within tolerance, some
-  out of it, some missing on either side; exact tolerance boundaries are listed below.
+  out of it, some missing on either side; exact tolerance boundaries are listed below. The
+  last quarter (2026-Q2) follows a count-accuracy programme: one line out of tolerance and
+  none missing, so `chemsafe reconcile` passes its controls there (exit 0) and fails them in
+  the earlier quarters (exit 1).
 - 대사 / reconciliations: the paper self-inspection register, the training sign-in sheets and
   the physical counts each match their system data for most rows and differ for a few, in
   both directions.
