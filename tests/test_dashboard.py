@@ -10,16 +10,15 @@ import shutil
 import stat
 from collections import Counter
 from html.parser import HTMLParser
-from itertools import pairwise
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from chemsafe.browser import dump_dom, screenshot
+from chemsafe.browser import dump_dom, fonts_without_korean, screenshot
 from chemsafe.dashboard import write_dashboard
 from chemsafe.paths import DataPaths
-from chemsafe.pngread import Image, read_png
+from chemsafe.pngread import first_line_glyphs, read_png
 from conftest import query
 
 TIER_COLORS = {"HIGH": (0xC0, 0x39, 0x2B), "MEDIUM": (0xE6, 0x7E, 0x22),
@@ -141,39 +140,6 @@ def test_leading_and_lagging_are_shown_side_by_side(paths: DataPaths, dom: Eleme
 
 # --- screenshots ----------------------------------------------------------------------------
 
-def ink_runs(image: Image, threshold: int = 160) -> list[bytes]:
-    """The pixels of each run of inked columns in the first line of text from the top
-    (the page title): one run per glyph or glyph part."""
-    def inked_row(y: int) -> bool:
-        return any(image.gray(x, y) < threshold for x in range(image.width))
-
-    rows = [y for y in range(image.height) if inked_row(y)]
-    assert rows, "nothing drawn"
-    top = bottom = rows[0]
-    while bottom + 1 < image.height and inked_row(bottom + 1):
-        bottom += 1
-    columns = [x for x in range(image.width)
-               if any(image.gray(x, y) < threshold for y in range(top, bottom + 1))]
-    runs, start = [], columns[0]
-    for previous, x in pairwise(columns):
-        if x != previous + 1:
-            runs.append((start, previous + 1))
-            start = x
-    runs.append((start, columns[-1] + 1))
-    return [image.crop(left, top, right, bottom + 1) for left, right in runs]
-
-
-def tofu_only_fonts(folder: Path) -> dict[str, str]:
-    """A fontconfig that knows only DejaVu (no Korean glyph): Hangul becomes tofu."""
-    folder.mkdir(parents=True, exist_ok=True)
-    config = folder / "fonts.conf"
-    config.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
-        f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{folder / 'cache'}</cachedir>"
-        "</fontconfig>\n", encoding="utf-8")
-    return {"FONTCONFIG_FILE": str(config)}
-
-
 def test_screenshot_draws_the_tier_lines(paths: DataPaths, tmp_path: Path) -> None:
     png = screenshot(paths.dashboard_html, tmp_path / "dashboard.png", 1400, 2000)
     image = read_png(png)
@@ -190,9 +156,10 @@ def test_screenshot_draws_the_tier_lines(paths: DataPaths, tmp_path: Path) -> No
 
 
 def test_korean_title_renders_in_real_glyphs_not_tofu(paths: DataPaths, tmp_path: Path) -> None:
-    real = ink_runs(read_png(screenshot(paths.dashboard_html, tmp_path / "real.png", 1400, 200)))
-    tofu = ink_runs(read_png(screenshot(paths.dashboard_html, tmp_path / "tofu.png", 1400, 200,
-                                        env=tofu_only_fonts(tmp_path / "fc"))))
+    page = paths.dashboard_html
+    real = first_line_glyphs(read_png(screenshot(page, tmp_path / "real.png", 1400, 200)))
+    tofu = first_line_glyphs(read_png(screenshot(page, tmp_path / "tofu.png", 1400, 200,
+                                                 env=fonts_without_korean(tmp_path / "fc"))))
     # Without a Korean font the 8 Hangul syllables of the title are 8 identical boxes...
     assert max(Counter(tofu).values()) >= 8
     # ...with the font installed and named in the CSS, each glyph is its own shape.

@@ -82,3 +82,15 @@ def dump_dom(html_path: Path, virtual_time_budget_ms: int = 0,
               if virtual_time_budget_ms else [])
     result = _run(["--dump-dom", *budget, html_path.resolve().as_uri()], env)
     return result.stdout
+
+
+def fonts_without_korean(folder: Path) -> dict[str, str]:
+    """Environment for `screenshot` with a fontconfig that knows only DejaVu (no Korean
+    glyph), so Hangul is drawn as tofu: the control that shows a font check can fail."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+        f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{folder / 'cache'}</cachedir>"
+        "</fontconfig>\n", encoding="utf-8")
+    return {"FONTCONFIG_FILE": str(config)}

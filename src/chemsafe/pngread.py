@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -99,3 +100,27 @@ def read_png(path: Path) -> Image:
         out += line
         prior = bytes(line)
     return Image(width, height, channels, bytes(out))
+
+
+def first_line_glyphs(image: Image, threshold: int = 160) -> list[bytes]:
+    """The pixels of each run of inked columns in the first line of text from the top (a
+    page title): one run per glyph or glyph part. Identical runs are identical shapes, so
+    a title drawn as tofu (a font without the script) gives many equal runs."""
+    def inked(y: int) -> bool:
+        return any(image.gray(x, y) < threshold for x in range(image.width))
+
+    top = next((y for y in range(image.height) if inked(y)), None)
+    if top is None:
+        raise ValueError("nothing drawn")
+    bottom = top
+    while bottom + 1 < image.height and inked(bottom + 1):
+        bottom += 1
+    columns = [x for x in range(image.width)
+               if any(image.gray(x, y) < threshold for y in range(top, bottom + 1))]
+    runs, start = [], columns[0]
+    for previous, x in pairwise(columns):
+        if x != previous + 1:
+            runs.append((start, previous + 1))
+            start = x
+    runs.append((start, columns[-1] + 1))
+    return [image.crop(left, top, right, bottom + 1) for left, right in runs]
