@@ -23,14 +23,13 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
-from itertools import pairwise
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from chemsafe.browser import dump_dom, screenshot
-from chemsafe.pngread import Image, read_png
+from chemsafe.browser import dump_dom, fonts_without_korean, screenshot
+from chemsafe.pngread import first_line_glyphs, read_png
 from chemsafe.reconcile.report import FONT_STACK as REPORT_FONT_STACK
 from conftest import CHEMSAFE, FIXTURES, PROJECT_ROOT, build_warehouse, query
 
@@ -40,6 +39,7 @@ RECONCILE = [CHEMSAFE, "reconcile"]  # the real command (python -m chemsafe.reco
 
 HCL, HF, ACETONE, TOLUENE = "7647-01-0", "7664-39-3", "67-64-1", "108-88-3"
 SCRIPT = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("x","IF-201")'  # a sheet_no a spreadsheet would run as a formula
 
 # --------------------------------------------------------------------- expected, by hand
 
@@ -264,6 +264,12 @@ def test_exception_lists_name_exactly_the_hand_picked_lines(rec: Reconciled) -> 
     out_of_tolerance = {r["line_key"]: r for r in rec.csv_rows(f"exceptions_{Q2}_REC-INV-01.csv",
                                                                Q2)}
     assert out_of_tolerance["F02|67-64-1"]["counted_by"] == SCRIPT
+    # formula-like text is neutralised in the CSV (shown as text by Excel), kept in the database
+    assert out_of_tolerance["F02|67-64-1"]["sheet_no"] == "'" + FORMULA
+    (detail,), = query(rec.warehouse, "select detail->>'sheet_no' from "
+                       "audit.reconciliation_exceptions where quarter = ? and control_id = "
+                       "'REC-INV-01' and line_key = 'F02|67-64-1'", [Q2])
+    assert detail == FORMULA
     assert out_of_tolerance["F02|67-64-1"]["difference_kg"] == "20.01"
     assert out_of_tolerance["F04|67-64-1"]["difference_kg"] == "-1.01"
 
@@ -477,41 +483,16 @@ def test_browser_renders_the_korean_text_and_the_control_table(rec: Reconciled) 
                         if "alert" in cell] == [SCRIPT]  # ...and is shown as such
 
 
-def _title_glyphs(image: Image, threshold: int = 160) -> list[bytes]:
-    """The pixels of each run of inked columns in the first line of text (the title)."""
-    def inked(y: int) -> bool:
-        return any(image.gray(x, y) < threshold for x in range(image.width))
-
-    top = next(y for y in range(image.height) if inked(y))
-    bottom = top
-    while bottom + 1 < image.height and inked(bottom + 1):
-        bottom += 1
-    columns = [x for x in range(image.width)
-               if any(image.gray(x, y) < threshold for y in range(top, bottom + 1))]
-    runs, start = [], columns[0]
-    for previous, x in pairwise(columns):
-        if x != previous + 1:
-            runs.append((start, previous + 1))
-            start = x
-    runs.append((start, columns[-1] + 1))
-    return [image.crop(left, top, right, bottom + 1) for left, right in runs]
-
-
 def test_korean_title_renders_in_real_glyphs_with_the_named_font(rec: Reconciled,
                                                                   tmp_path: Path) -> None:
     assert REPORT_FONT_STACK.startswith('"Noto Sans CJK KR"')
     installed = subprocess.run(["fc-match", "-f", "%{family}", "Noto Sans CJK KR"],
                                capture_output=True, text=True, check=True).stdout
     assert "Noto Sans CJK KR" in installed
-    real = _title_glyphs(read_png(screenshot(rec.report(Q2), tmp_path / "real.png", 1400, 200)))
+    real = first_line_glyphs(read_png(screenshot(rec.report(Q2), tmp_path / "real.png", 1400, 200)))
     # The same page with a fontconfig that knows no Korean font: Hangul becomes tofu.
-    config = tmp_path / "fonts.conf"
-    config.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
-        f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{tmp_path / 'fc'}</cachedir>"
-        "</fontconfig>\n", encoding="utf-8")
-    tofu = _title_glyphs(read_png(screenshot(rec.report(Q2), tmp_path / "tofu.png", 1400, 200,
-                                             env={"FONTCONFIG_FILE": str(config)})))
+    tofu = first_line_glyphs(read_png(screenshot(rec.report(Q2), tmp_path / "tofu.png", 1400,
+                                                 200, env=fonts_without_korean(tmp_path / "fc"))))
     # 분기 대사 보고서: 7 syllables. As tofu they are 7 identical boxes...
     assert max(Counter(tofu[:7]).values()) == 7
     # ...with the font, every syllable is its own shape (some in two parts, e.g. 기).

@@ -169,8 +169,11 @@ final as (
         counted_by,
         sheet_no,
         previous_quarter_status,
-        match_status = 'out_of_tolerance' and previous_quarter_status = 'out_of_tolerance'
-            as is_escalated,
+        coalesce(
+            match_status = 'out_of_tolerance'
+            and previous_quarter_status = 'out_of_tolerance',
+            false
+        ) as is_escalated,
         system_source_line,
         field_source_line
     from with_previous

@@ -7,13 +7,17 @@ quarter therefore replaces its files; other quarters' folders are not touched.
 
 CSV files are UTF-8 with a byte-order mark (so Excel reads Korean correctly), comma
 separated, every value written exactly as the warehouse holds it (decimals without
-trailing zeros, ISO dates).
+trailing zeros, ISO dates), except one guard: a text cell that a spreadsheet would run as
+a formula (starting with = + - @, a tab or a carriage return, and not a plain number) is
+written with a leading apostrophe, so opening an exception list in Excel never executes
+what an extract carried (OWASP "CSV injection"). Negative numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Sequence
@@ -40,18 +44,29 @@ def results_file_name(quarter: str) -> str:
     return f"gx_validation_results_{quarter}.json"
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text, never as a formula."""
+    if cell.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 class CsvFile:
-    """A CSV file written row by row."""
+    """A CSV file written row by row, formula-like text cells neutralised."""
 
     def __init__(self, handle: TextIO) -> None:
         self._writer = csv.writer(handle, lineterminator="\r\n")
 
     def header(self, columns: Sequence[str]) -> None:
-        self._writer.writerow(columns)
+        self._writer.writerow([neutralise(c) for c in columns])
 
     def rows(self, rows: Sequence[Sequence[str]]) -> None:
         """Rows of values already formatted as text (html.fmt)."""
-        self._writer.writerows(rows)
+        self._writer.writerows([neutralise(c) for c in row] for row in rows)
 
 
 def open_csv(path: Path) -> TextIO:
