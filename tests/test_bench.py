@@ -16,11 +16,12 @@ REQUIRED = ("findings", "dbt_build_s", "dbt_peak_mb", "floor_s", "pandas_apply_s
 
 def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
     results = tmp_path / "results"
-    run = chemsafe(tmp_path / "data", "bench", "--sizes", "1000", "3000", "--repeat", "1",
+    run = chemsafe(tmp_path / "data", "bench", "--sizes", "1000", "3000", "--repeat", "1", "1",
                    "--results-dir", str(results))
     assert "| findings |" in run.stdout
     figures = json.loads((results / "latest.json").read_text())
     assert [f["target_findings"] for f in figures] == [1000, 3000]
+    assert [(f["repeat"], f["notes"]) for f in figures] == [(1, []), (1, [])]
     for size in figures:
         missing = [k for k in REQUIRED if size.get(k) is None]
         assert missing == [], missing

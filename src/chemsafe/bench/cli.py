@@ -15,8 +15,9 @@ def add_bench_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         "bench", help="measure dbt build vs the engine floor and the pandas baseline")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES),
                         help="numbers of findings to generate (default 100k 1M 10M)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per size; figures are medians (default 3)")
+    parser.add_argument("--repeat", type=int, nargs="+", default=[3],
+                        help="runs per size, one number for every size or one per size "
+                             "(e.g. 3 3 1); figures are medians (default 3)")
     parser.add_argument("--results-dir", type=Path,
                         default=project_root() / "bench" / "results",
                         help="where latest.json / latest.md go (default bench/results)")
@@ -29,11 +30,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     root = data_paths().root / "bench"
     root.mkdir(parents=True, exist_ok=True)
     log = root / "bench.log"
+    repeats = args.repeat if len(args.repeat) > 1 else args.repeat * len(args.sizes)
+    if len(repeats) != len(args.sizes) or min(repeats) < 1:
+        print("chemsafe bench: --repeat takes one number, or one per size (each at least 1)")
+        return 2
     results = []
-    for size in args.sizes:
-        print(f"bench: {size:,} findings ...", flush=True)
-        results.append(bench_size(size, args.repeat, root, log))
+    for size, repeat in zip(args.sizes, repeats, strict=True):
+        print(f"bench: {size:,} findings, {repeat} run(s) ...", flush=True)
+        results.append(bench_size(size, repeat, root, log))
         print(markdown_table(results), flush=True)
-    json_path, md_path = write_results(results, args.results_dir)
+        # written after every size, so a long run keeps what it measured so far
+        json_path, md_path = write_results(results, args.results_dir)
     print(f"\nwrote {json_path} and {md_path}")
+    for r in results:
+        for note in r.notes:
+            print(f"{r.target_findings:,}: {note}")
     return 0 if all(r.aggregates_agree for r in results) else 1

@@ -85,9 +85,14 @@ def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+class StepFailed(RuntimeError):
+    """A measured command failed: the size's remaining figures cannot be taken."""
+
+
 def _check(m: Measurement, what: str, log: Path) -> Measurement:
     if m.returncode != 0:
-        raise RuntimeError(f"{what} failed (exit {m.returncode}); see {log}")
+        raise StepFailed(f"{what} failed (exit {m.returncode}); see {log} and the dbt log "
+                         "under the size's data folder")
     return m
 
 
@@ -128,7 +133,17 @@ def _agree(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def bench_size(target: int, repeat: int, root: Path, log: Path) -> SizeResult:
+    """Measure one size; a failed step is recorded in the result's notes, not raised."""
     result = SizeResult(target_findings=target, repeat=repeat)
+    try:
+        _measure_size(result, root, log)
+    except StepFailed as exc:
+        result.notes.append(str(exc))
+    return result
+
+
+def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
+    target, repeat = result.target_findings, result.repeat
     result.scale = target / FINDINGS_PER_SCALE
     size_dir = root / f"{target}"
     extracts = size_dir / "extracts"
@@ -172,6 +187,8 @@ def bench_size(target: int, repeat: int, root: Path, log: Path) -> SizeResult:
         if reconcile:
             quarter = _latest_quarter(paths.warehouse)
             r = measure([chemsafe, "reconcile", "--quarter", str(quarter)], env, root_dir, log)
+            if r.returncode not in (0, 1):  # 1 = a control failed, a valid measurement
+                raise StepFailed(f"chemsafe reconcile failed (exit {r.returncode}); see {log}")
             recs.append(r.wall_s)
             rec_peaks.append(r.peak_mb)
     dbt_agg = _frames(paths.warehouse, DBT_AGGREGATE_SQL)
@@ -193,7 +210,6 @@ def bench_size(target: int, repeat: int, root: Path, log: Path) -> SizeResult:
     if result.dbt_build_s:
         result.apply_over_dbt = (result.pandas_apply_s or 0) / result.dbt_build_s
         result.vectorised_over_dbt = (result.pandas_vectorised_s or 0) / result.dbt_build_s
-    return result
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -201,13 +217,14 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 
 def markdown_table(results: list[SizeResult]) -> str:
-    head = ("| findings | dbt build s | dbt peak MB | floor s | dbt/floor | pandas apply s | "
-            "apply/dbt | pandas vectorised s | vectorised/dbt | reconcile s | reconcile MB | "
-            "agree |")
-    lines = [head, "|" + "---|" * 12]
+    head = ("| findings | runs | dbt build s | dbt peak MB | floor s | dbt/floor | "
+            "pandas apply s | apply/dbt | pandas vectorised s | vectorised/dbt | reconcile s | "
+            "reconcile MB | agree |")
+    lines = [head, "|" + "---|" * 13]
     for r in results:
         lines.append(
-            f"| {r.findings:,} | {_fmt(r.dbt_build_s)} | {_fmt(r.dbt_peak_mb, 0)} | "
+            f"| {r.findings or r.target_findings:,} | {r.repeat} | {_fmt(r.dbt_build_s)} | "
+            f"{_fmt(r.dbt_peak_mb, 0)} | "
             f"{_fmt(r.floor_s)} | {_fmt(r.dbt_over_floor, 2)} | {_fmt(r.pandas_apply_s)} | "
             f"{_fmt(r.apply_over_dbt, 2)} | {_fmt(r.pandas_vectorised_s, 2)} | "
             f"{_fmt(r.vectorised_over_dbt, 3)} | {_fmt(r.reconcile_s)} | "
@@ -217,7 +234,10 @@ def markdown_table(results: list[SizeResult]) -> str:
         r = results[0]
         lines.append("")
         lines.append(f"Machine: {r.cpus} CPUs, {r.memory_gb} GB, {r.machine}; {r.date}; "
-                     f"medians of {r.repeat} run(s).")
+                     "figures are medians of the runs; peak MB is the largest resident set "
+                     "of the measured process tree's biggest process.")
+        for each in results:
+            lines += [f"- {each.target_findings:,}: {note}" for note in each.notes]
     return "\n".join(lines)
 
 
