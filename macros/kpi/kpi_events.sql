@@ -47,3 +47,54 @@
 {% macro exact_sum(expr) -%}
     sum(cast({{ expr }} as decimal(38, 12)))
 {%- endmacro %}
+
+{#- "Facility events of a quarter at HIGH-tier facilities": the FROM clause shared by the
+    HIGH-tier leading indicators (protection layers, management of change, contractors).
+    Joins `events` (a CTE with facility_id and the event date column `on_date`) to its
+    reporting quarter (alias quarters), its facility's site (alias facilities) and the
+    facility's tier on that date (alias tier_history, facility_tier_on), keeping HIGH
+    (unassessed counts as HIGH in the tier history). The model imports the three CTEs. -#}
+{% macro from_high_tier_facility_events(events, on_date) -%}
+    from {{ events }}
+    inner join quarters
+        on {{ in_quarter('quarters', events ~ '.' ~ on_date) }}
+    inner join facilities
+        on {{ events }}.facility_id = facilities.facility_id
+    inner join tier_history
+        on {{ facility_tier_on('tier_history', events ~ '.facility_id', events ~ '.' ~ on_date) }}
+    where tier_history.risk_tier = 'HIGH'
+{%- endmacro %}
+
+{#- Sums of numerator_value and denominator_value of `events` per (keys..., site_id) and,
+    for the company, per (keys...) with site_id NULL: computed from the events, never an
+    average of the sites. Site rows need a non-NULL site_id (tested on the event models).
+    Join a spine to it with scope_matches(). -#}
+{% macro site_and_company_totals(events, keys) -%}
+    select
+        {{ keys | join(', ') }},
+        site_id,
+        {{ exact_sum('numerator_value') }} as numerator,
+        {{ exact_sum('denominator_value') }} as denominator
+    from {{ events }}
+    group by {{ keys | join(', ') }}, site_id
+
+    union all
+
+    select
+        {{ keys | join(', ') }},
+        {{ dbt.safe_cast('null', dbt.type_string()) }} as site_id,
+        {{ exact_sum('numerator_value') }} as numerator,
+        {{ exact_sum('denominator_value') }} as denominator
+    from {{ events }}
+    group by {{ keys | join(', ') }}
+{%- endmacro %}
+
+{#- Join condition: the same keys and the same reporting scope (the same site, or both the
+    company row, site_id NULL). -#}
+{% macro scope_matches(left, right, keys) -%}
+    {%- for key in keys %}
+    {{ left }}.{{ key }} = {{ right }}.{{ key }} and
+    {%- endfor %}
+    ({{ left }}.site_id = {{ right }}.site_id
+     or ({{ left }}.site_id is null and {{ right }}.site_id is null))
+{%- endmacro %}

@@ -40,14 +40,7 @@ high_tier_engagements as (
         facilities.site_id,
         engagements.start_on,
         quarters.period
-    from engagements
-    inner join quarters
-        on {{ in_quarter('quarters', 'engagements.start_on') }}
-    inner join facilities
-        on engagements.facility_id = facilities.facility_id
-    inner join tier_history
-        on {{ facility_tier_on('tier_history', 'engagements.facility_id', 'engagements.start_on') }}
-    where tier_history.risk_tier = 'HIGH'
+    {{ from_high_tier_facility_events('engagements', 'start_on') }}
 
 ),
 

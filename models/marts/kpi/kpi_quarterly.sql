@@ -71,28 +71,9 @@ spine as (
 
 ),
 
-site_totals as (
+totals as (
 
-    select
-        kpi_code,
-        period,
-        site_id,
-        {{ exact_sum("numerator_value") }} as numerator,
-        {{ exact_sum("denominator_value") }} as denominator
-    from events
-    group by kpi_code, period, site_id
-
-),
-
-company_totals as (
-
-    select
-        kpi_code,
-        period,
-        {{ exact_sum("numerator_value") }} as numerator,
-        {{ exact_sum("denominator_value") }} as denominator
-    from events
-    group by kpi_code, period
+    {{ site_and_company_totals('events', ['kpi_code', 'period']) }}
 
 ),
 
@@ -129,19 +110,11 @@ assembled as (
 
     select
         spine.*,
-        case when spine.site_id is null then company_totals.numerator
-             else site_totals.numerator end as summed_numerator,
-        case when spine.site_id is null then company_totals.denominator
-             else site_totals.denominator end as summed_denominator
+        totals.numerator as summed_numerator,
+        totals.denominator as summed_denominator
     from spine
-    left join site_totals
-        on spine.kpi_code = site_totals.kpi_code
-        and spine.period = site_totals.period
-        and spine.site_id = site_totals.site_id
-    left join company_totals
-        on spine.kpi_code = company_totals.kpi_code
-        and spine.period = company_totals.period
-        and spine.site_id is null
+    left join totals
+        on {{ scope_matches('spine', 'totals', ['kpi_code', 'period']) }}
 
 ),
 
@@ -185,9 +158,7 @@ factor_index as (
         coalesce(base_sites.value_per_chem, base_company.value_per_chem) as denominator
     from spine
     inner join value_per_chem
-        on spine.period = value_per_chem.period
-        and (spine.site_id = value_per_chem.site_id
-             or (spine.site_id is null and value_per_chem.site_id is null))
+        on {{ scope_matches('spine', 'value_per_chem', ['period']) }}
     left join base_value_per_chem_sites as base_sites
         on spine.period = base_sites.period
         and spine.site_id = base_sites.site_id

@@ -138,21 +138,9 @@ measure_events as (
 
 ),
 
-site_totals as (
+totals as (
 
-    select measure_code, period, site_id, risk_tier,
-           {{ exact_sum("numerator_value") }} as numerator, {{ exact_sum("denominator_value") }} as denominator
-    from measure_events
-    group by measure_code, period, site_id, risk_tier
-
-),
-
-company_totals as (
-
-    select measure_code, period, risk_tier,
-           {{ exact_sum("numerator_value") }} as numerator, {{ exact_sum("denominator_value") }} as denominator
-    from measure_events
-    group by measure_code, period, risk_tier
+    {{ site_and_company_totals('measure_events', ['measure_code', 'period', 'risk_tier']) }}
 
 ),
 
@@ -183,35 +171,20 @@ final as (
         spine.period_end,
         spine.site_id,
         spine.risk_tier,
-        cast(coalesce(
-            case when spine.site_id is null then company_totals.numerator
-                 else site_totals.numerator end, 0) as {{ type_double() }}) as numerator,
+        cast(coalesce(totals.numerator, 0) as {{ type_double() }}) as numerator,
         cast(case
             when spine.unit in ('count', 'score') then null
-            else coalesce(case when spine.site_id is null then company_totals.denominator
-                               else site_totals.denominator end, 0)
+            else coalesce(totals.denominator, 0)
         end as {{ type_double() }}) as denominator,
         cast(case
-            when spine.unit in ('count', 'score') then coalesce(
-                case when spine.site_id is null then company_totals.numerator
-                     else site_totals.numerator end, 0)
-            else {{ safe_ratio(
-                'coalesce(case when spine.site_id is null then company_totals.numerator else site_totals.numerator end, 0)',
-                'case when spine.site_id is null then company_totals.denominator else site_totals.denominator end') }}
+            when spine.unit in ('count', 'score') then coalesce(totals.numerator, 0)
+            else {{ safe_ratio('coalesce(totals.numerator, 0)', 'totals.denominator') }}
         end as {{ type_double() }}) as value,
         spine.unit,
         {{ dbt.position('spine.risk_tier', 'spine.focus_tiers') }} > 0 as is_management_focus
     from spine
-    left join site_totals
-        on spine.measure_code = site_totals.measure_code
-        and spine.period = site_totals.period
-        and spine.site_id = site_totals.site_id
-        and spine.risk_tier = site_totals.risk_tier
-    left join company_totals
-        on spine.measure_code = company_totals.measure_code
-        and spine.period = company_totals.period
-        and spine.risk_tier = company_totals.risk_tier
-        and spine.site_id is null
+    left join totals
+        on {{ scope_matches('spine', 'totals', ['measure_code', 'period', 'risk_tier']) }}
 
 )
 

@@ -30,9 +30,7 @@ field_records as (
         inspected_on,
         inspector,
         source_line,
-        row_number() over (
-            partition by facility_id, inspected_on order by checklist_no
-        ) as pair_rank
+        {{ pair_rank(['facility_id', 'inspected_on'], 'checklist_no') }} as pair_rank
     from checklists
 
 ),
@@ -45,9 +43,7 @@ system_records as (
         inspected_on,
         inspector,
         source_line,
-        row_number() over (
-            partition by facility_id, inspected_on order by inspection_id
-        ) as pair_rank
+        {{ pair_rank(['facility_id', 'inspected_on'], 'inspection_id') }} as pair_rank
     from inspections
     where inspection_type = 'SELF_INSPECTION'
 
@@ -56,20 +52,14 @@ system_records as (
 joined as (
 
     select
-        coalesce(system_records.facility_id, field_records.facility_id) as facility_id,
-        coalesce(system_records.inspected_on, field_records.inspected_on) as inspected_on,
-        coalesce(system_records.pair_rank, field_records.pair_rank) as pair_rank,
+        {{ paired_keys(['facility_id', 'inspected_on']) }},
         system_records.inspection_id,
         field_records.checklist_no,
         system_records.inspector as system_inspector,
         field_records.inspector as field_inspector,
         system_records.source_line as system_source_line,
         field_records.source_line as field_source_line
-    from system_records
-    full outer join field_records
-        on system_records.facility_id = field_records.facility_id
-        and system_records.inspected_on = field_records.inspected_on
-        and system_records.pair_rank = field_records.pair_rank
+    {{ full_outer_join_paired(['facility_id', 'inspected_on']) }}
 
 ),
 
@@ -86,11 +76,7 @@ final as (
         joined.pair_rank,
         joined.inspection_id,
         joined.checklist_no,
-        case
-            when joined.checklist_no is null then 'missing_in_field'
-            when joined.inspection_id is null then 'missing_in_system'
-            else 'matched'
-        end as match_status,
+        {{ pairing_status('joined.inspection_id', 'joined.checklist_no') }} as match_status,
         joined.inspection_id is not null and joined.checklist_no is not null as is_match,
         joined.system_inspector,
         joined.field_inspector,

@@ -27,9 +27,8 @@ system_records as (
         completed_on as trained_on,
         site_id,
         source_line,
-        row_number() over (
-            partition by employee_key, course_code, completed_on order by record_id
-        ) as pair_rank
+        {{ pair_rank(['employee_key', 'course_code', 'completed_on'], 'record_id') }}
+            as pair_rank
     from training
     where completed_on is not null
 
@@ -43,9 +42,8 @@ field_records as (
         course_code,
         session_on as trained_on,
         source_line,
-        row_number() over (
-            partition by employee_key, course_code, session_on order by sheet_no
-        ) as pair_rank
+        {{ pair_rank(['employee_key', 'course_code', 'session_on'], 'sheet_no') }}
+            as pair_rank
     from signins
 
 ),
@@ -69,21 +67,13 @@ employee_sites as (
 joined as (
 
     select
-        coalesce(system_records.employee_key, field_records.employee_key) as employee_key,
-        coalesce(system_records.course_code, field_records.course_code) as course_code,
-        coalesce(system_records.trained_on, field_records.trained_on) as trained_on,
-        coalesce(system_records.pair_rank, field_records.pair_rank) as pair_rank,
+        {{ paired_keys(['employee_key', 'course_code', 'trained_on']) }},
         system_records.record_id,
         field_records.sheet_no,
         system_records.site_id as system_site_id,
         system_records.source_line as system_source_line,
         field_records.source_line as field_source_line
-    from system_records
-    full outer join field_records
-        on system_records.employee_key = field_records.employee_key
-        and system_records.course_code = field_records.course_code
-        and system_records.trained_on = field_records.trained_on
-        and system_records.pair_rank = field_records.pair_rank
+    {{ full_outer_join_paired(['employee_key', 'course_code', 'trained_on']) }}
 
 ),
 
@@ -101,11 +91,7 @@ final as (
         joined.pair_rank,
         joined.record_id,
         joined.sheet_no,
-        case
-            when joined.sheet_no is null then 'missing_in_field'
-            when joined.record_id is null then 'missing_in_system'
-            else 'matched'
-        end as match_status,
+        {{ pairing_status('joined.record_id', 'joined.sheet_no') }} as match_status,
         joined.record_id is not null and joined.sheet_no is not null as is_match,
         joined.system_source_line,
         joined.field_source_line
