@@ -11,7 +11,8 @@ from conftest import chemsafe
 
 REQUIRED = ("findings", "dbt_build_s", "dbt_peak_mb", "floor_s", "pandas_apply_s",
             "pandas_vectorised_s", "reconcile_s", "reconcile_peak_mb", "cpus", "memory_gb",
-            "date", "dbt_over_floor", "apply_over_dbt", "vectorised_over_dbt")
+            "date", "dbt_over_floor", "apply_over_dbt", "vectorised_over_dbt", "dbt_scoring_s",
+            "apply_over_scoring")
 
 
 def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
@@ -26,6 +27,8 @@ def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
         missing = [k for k in REQUIRED if size.get(k) is None]
         assert missing == [], missing
         assert size["aggregates_agree"] is True
+        # the scoring path is a part of the whole build
+        assert 0 < size["dbt_scoring_s"] < size["dbt_build_s"]
         assert math.isclose(size["total_score_dbt"], size["total_score_floor"], rel_tol=1e-9)
         assert math.isclose(size["total_score_dbt"], size["total_score_pandas"], rel_tol=1e-9)
     assert figures[1]["findings"] > figures[0]["findings"] > 500
