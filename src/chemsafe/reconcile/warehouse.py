@@ -73,11 +73,17 @@ class ExtractFile:
     loaded_at: object
 
 
+RECONCILE_MEMORY_LIMIT = "512MB"
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection on the warehouse, with the memory bound of the dbt profile
-    (CHEMSAFE_MEMORY_LIMIT, default 1500MB; DuckDB spills to disk beyond it)."""
+    """A read-write connection on the warehouse with a smaller memory bound than the build
+    (CHEMSAFE_RECONCILE_MEMORY_LIMIT, default 512MB; DuckDB spills to disk beyond it): a
+    reconciliation reads one quarter's lines and aggregates in the database, so the whole
+    process (Python, Great Expectations, DuckDB) stays under 1 GB at any data size."""
     return duckdb.connect(str(path), config={
-        "memory_limit": os.environ.get("CHEMSAFE_MEMORY_LIMIT", "1500MB"),
+        "memory_limit": os.environ.get("CHEMSAFE_RECONCILE_MEMORY_LIMIT",
+                                       RECONCILE_MEMORY_LIMIT),
         "preserve_insertion_order": False,  # every query that lists rows orders them
     })
 
