@@ -47,17 +47,21 @@ def write_text_atomic(target: Path, text: str) -> None:
     replace_file(staged, target)
 
 
-def swap_link(link: Path, target: Path) -> None:
-    """Point link at target (a folder next to it, stored as a relative path) atomically."""
-    relative = os.path.relpath(target, link.parent)
-    if link.is_symlink() and os.readlink(link) == relative:
+def swap_link(link: Path, target: Path, relative: bool = True) -> None:
+    """Point link at the folder target atomically: a new link beside it, renamed over it.
+
+    The link stores target relative to the link's folder (a folder next to it), or as
+    given when `relative` is false (a folder elsewhere, e.g. in another data directory).
+    """
+    stored = os.path.relpath(target, link.parent) if relative else str(target)
+    if link.is_symlink() and os.readlink(link) == stored:
         return
     if link.exists() and not link.is_symlink():
         raise RuntimeError(f"{link} should be a link made by chemsafe, not a real folder")
     staged = link.with_name(f".{link.name}.{os.getpid()}.link")
     if staged.is_symlink():
         staged.unlink()
-    staged.symlink_to(relative, target_is_directory=True)
+    staged.symlink_to(stored, target_is_directory=True)
     os.replace(staged, link)
     fsync_dir(link.parent)
 

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from chemsafe.atomic import swap_link
+
 DATA_DIR_ENV = "CHEMSAFE_DATA_DIR"
 DATA_KEY_ENV = "CHEMSAFE_DATA_KEY"
 
@@ -147,17 +149,7 @@ def point_raw_seeds_at(paths: DataPaths) -> None:
     if folder.is_symlink():  # the single link of earlier versions
         folder.unlink()
     folder.mkdir(parents=True, exist_ok=True)
-    link = raw_seed_link(paths)
-    target = paths.current_seeds
-    if link.is_symlink() and Path(os.readlink(link)) == target:
-        return
-    if link.exists() and not link.is_symlink():
-        raise RuntimeError(f"{link} should be a link made by chemsafe, not a real folder")
-    tmp = link.with_name(f".{link.name}.{os.getpid()}")
-    if tmp.is_symlink():
-        tmp.unlink()
-    tmp.symlink_to(target, target_is_directory=True)
-    os.replace(tmp, link)
+    swap_link(raw_seed_link(paths), paths.current_seeds, relative=False)
 
 
 def data_paths() -> DataPaths:
