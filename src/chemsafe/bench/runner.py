@@ -111,12 +111,6 @@ def _as_of(warehouse: Path) -> date:
     return row[0]
 
 
-def _has_reconcile() -> bool:
-    from chemsafe.cli import build_parser
-
-    return "reconcile" in build_parser().format_help()
-
-
 SCORED_MODEL = "model.chemsafe_esg.fct_findings"
 SCORING_SCHEMAS = ("intermediate", "marts")
 
@@ -197,7 +191,6 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     (size_dir / "floor").mkdir(exist_ok=True)
     builds, peaks, floors, floor_peaks, applies, vectors, recs, rec_peaks, scorings = (
         [] for _ in range(9))
-    reconcile = _has_reconcile()
     for _ in range(repeat):
         m = _check(measure(dbt_cmd, env, root_dir, log), "dbt build", log)
         builds.append(m.wall_s)
@@ -214,13 +207,12 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
         vector_s, by_vector = timed(score_vectorised, findings, assessments, as_of)
         applies.append(apply_s)
         vectors.append(vector_s)
-        if reconcile:
-            quarter = _latest_quarter(paths.warehouse)
-            r = measure([chemsafe, "reconcile", "--quarter", str(quarter)], env, root_dir, log)
-            if r.returncode not in (0, 1):  # 1 = a control failed, a valid measurement
-                raise StepFailed(f"chemsafe reconcile failed (exit {r.returncode}); see {log}")
-            recs.append(r.wall_s)
-            rec_peaks.append(r.peak_mb)
+        quarter = _latest_quarter(paths.warehouse)
+        r = measure([chemsafe, "reconcile", "--quarter", str(quarter)], env, root_dir, log)
+        if r.returncode not in (0, 1):  # 1 = a control failed, a valid measurement
+            raise StepFailed(f"chemsafe reconcile failed (exit {r.returncode}); see {log}")
+        recs.append(r.wall_s)
+        rec_peaks.append(r.peak_mb)
     dbt_agg = _frames(paths.warehouse, DBT_AGGREGATE_SQL)
     floor_agg = _frames(size_dir / "floor" / "chemsafe.duckdb", DBT_AGGREGATE_SQL)
     result.findings = int(dbt_agg["count"].sum())
@@ -236,8 +228,6 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     result.dbt_scoring_s = _median(scorings)
     if result.dbt_scoring_s:
         result.apply_over_scoring = (result.pandas_apply_s or 0) / result.dbt_scoring_s
-    if not reconcile:
-        result.notes.append("chemsafe reconcile not available in this build")
     if result.dbt_build_s and result.floor_s:
         result.dbt_over_floor = result.dbt_build_s / result.floor_s
     if result.dbt_build_s:
