@@ -2,7 +2,7 @@
     audit"): reconciled lines drawn for checking against the paper records, reproducibly.
     Population per quarter: the inventory lines at the quarter end, the self-inspection
     lines and the training lines dated in the quarter (matched lines and exceptions
-    alike). Strata per reconciliation and site: inventory and self-inspection by the
+    alike; int_reconciliation_lines, the lines the quarterly summary counts). Strata per reconciliation and site: inventory and self-inspection by the
     facility's tier on the line's date (kpi_spec "Facility risk tier"; unassessed =
     HIGH), with every inventory miss on an accident-precaution substance in a stratum of
     its own; training (no facility) as one stratum ALL. Within a stratum the lines are
@@ -12,27 +12,9 @@
     quarter end (reconciliation_sampling) are drawn, all lines when the stratum is
     smaller or the rule is a census. Grain: one row per drawn line
     (period, reconciliation, line_key). -#}
-with inventory as (
+with lines as (
 
-    select * from {{ ref('fct_inventory_reconciliation') }}
-
-),
-
-self_inspection as (
-
-    select * from {{ ref('fct_self_inspection_reconciliation') }}
-
-),
-
-training as (
-
-    select * from {{ ref('fct_training_reconciliation') }}
-
-),
-
-quarters as (
-
-    select * from {{ ref('dim_quarters') }}
+    select * from {{ ref('int_reconciliation_lines') }}
 
 ),
 
@@ -54,84 +36,6 @@ rules as (
 
 ),
 
-lines as (
-
-    select
-        'inventory' as reconciliation,
-        quarters.period,
-        quarters.quarter_end,
-        inventory.site_id,
-        inventory.facility_id,
-        inventory.reference_date as line_date,
-        inventory.facility_id || '|' || inventory.cas_no as line_key,
-        inventory.cas_no as item_code,
-        {{ dbt.safe_cast('null', dbt.type_string()) }} as system_record_id,
-        inventory.sheet_no as field_record_id,
-        inventory.quantity_kg,
-        inventory.counted_kg,
-        {{ dbt.safe_cast('null', dbt.type_string()) }} as system_inspector,
-        {{ dbt.safe_cast('null', dbt.type_string()) }} as field_inspector,
-        inventory.match_status,
-        inventory.is_accident_precaution and inventory.match_status <> 'matched'
-            as is_accident_precaution_miss,
-        inventory.system_source_line,
-        inventory.field_source_line
-    from inventory
-    inner join quarters
-        on inventory.reference_date = quarters.quarter_end
-
-    union all
-
-    select
-        'self_inspection',
-        quarters.period,
-        quarters.quarter_end,
-        self_inspection.site_id,
-        self_inspection.facility_id,
-        self_inspection.inspected_on,
-        self_inspection.line_id,
-        {{ dbt.safe_cast('null', dbt.type_string()) }},
-        self_inspection.inspection_id,
-        self_inspection.checklist_no,
-        {{ dbt.safe_cast('null', type_quantity()) }},
-        {{ dbt.safe_cast('null', type_quantity()) }},
-        self_inspection.system_inspector,
-        self_inspection.field_inspector,
-        self_inspection.match_status,
-        false,
-        self_inspection.system_source_line,
-        self_inspection.field_source_line
-    from self_inspection
-    inner join quarters
-        on self_inspection.period = quarters.period
-
-    union all
-
-    select
-        'training',
-        quarters.period,
-        quarters.quarter_end,
-        training.site_id,
-        {{ dbt.safe_cast('null', dbt.type_string()) }},
-        training.trained_on,
-        training.line_id,
-        training.course_code,
-        training.record_id,
-        training.sheet_no,
-        {{ dbt.safe_cast('null', type_quantity()) }},
-        {{ dbt.safe_cast('null', type_quantity()) }},
-        {{ dbt.safe_cast('null', dbt.type_string()) }},
-        {{ dbt.safe_cast('null', dbt.type_string()) }},
-        training.match_status,
-        false,
-        training.system_source_line,
-        training.field_source_line
-    from training
-    inner join quarters
-        on training.period = quarters.period
-
-),
-
 stratified as (
 
     select
@@ -139,7 +43,8 @@ stratified as (
         tier_history.risk_tier as facility_tier,
         case
             when lines.reconciliation = 'training' then 'ALL'
-            when lines.is_accident_precaution_miss then 'ACCIDENT_PRECAUTION_MISS'
+            when lines.is_accident_precaution and lines.match_status <> 'matched'
+                then 'ACCIDENT_PRECAUTION_MISS'
             else tier_history.risk_tier
         end as stratum,
         {{ dbt.hash("lines.period || '|' || coalesce(lines.site_id, '') || '|' || lines.line_key") }}

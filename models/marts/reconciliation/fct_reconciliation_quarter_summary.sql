@@ -3,22 +3,11 @@
     site_id). Inventory counts the lines at reference_date = quarter_end (these feed
     LEAD_INVENTORY_ACCURACY); self-inspection and training count the lines dated in the
     quarter. hit_rate = matched / all lines (NULL when there are none); a line on one side
-    only is a miss in its direction, and variances are never netted. -#}
-with inventory as (
+    only is a miss in its direction, and variances are never netted. The lines are
+    int_reconciliation_lines, the population the audit sample draws from. -#}
+with lines as (
 
-    select * from {{ ref('fct_inventory_reconciliation') }}
-
-),
-
-self_inspection as (
-
-    select * from {{ ref('fct_self_inspection_reconciliation') }}
-
-),
-
-training as (
-
-    select * from {{ ref('fct_training_reconciliation') }}
+    select * from {{ ref('int_reconciliation_lines') }}
 
 ),
 
@@ -31,32 +20,6 @@ quarters as (
 sites as (
 
     select * from {{ ref('dim_sites') }}
-
-),
-
-lines as (
-
-    select
-        'inventory' as reconciliation,
-        quarters.period,
-        inventory.site_id,
-        inventory.match_status,
-        inventory.is_escalated,
-        inventory.is_accident_precaution
-    from inventory
-    inner join quarters
-        on inventory.reference_date = quarters.quarter_end
-    union all
-    select 'self_inspection', quarters.period, self_inspection.site_id,
-           self_inspection.match_status, false, false
-    from self_inspection
-    inner join quarters
-        on {{ in_quarter('quarters', 'self_inspection.inspected_on') }}
-    union all
-    select 'training', quarters.period, training.site_id, training.match_status, false, false
-    from training
-    inner join quarters
-        on {{ in_quarter('quarters', 'training.trained_on') }}
 
 ),
 
