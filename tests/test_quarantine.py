@@ -55,6 +55,12 @@ EXPECTED_QUARANTINE: list[tuple[str, int, str | None, str]] = [
     ("inventory_system.csv", 6, KEY_INV, "key_conflict"),  # 2025-03-31 ...
     ("inventory_system.csv", 7, KEY_INV, "key_conflict"),  # ... vs 20250331, same key
     ("inventory_system.csv", 8, "facility_id", "orphan_reference"),  # F09
+    # contract 1.1, numbers stored exactly: <= 18 integer digits, nothing past 10 decimals
+    ("inventory_system.csv", 11, "quantity_kg", "bad_number"),  # 19 integer digits
+    ("inventory_system.csv", 12, "max_instant_kg", "bad_number"),  # 19 digits, with commas
+    ("inventory_system.csv", 14, "quantity_kg", "bad_number"),  # 1 in the 11th decimal
+    ("inventory_system.csv", 16, "quantity_kg", "bad_number"),  # 0.(29 zeros)1
+    ("inventory_system.csv", 17, "quantity_kg", "bad_number"),  # -19 digits: type before negative
     # --- inventory_field.csv
     ("inventory_field.csv", 4, "cas_no", "orphan_reference"),  # 1310-73-2 was rejected
     ("inventory_field.csv", 5, "counted_kg", "negative_value"),
@@ -66,6 +72,11 @@ EXPECTED_QUARANTINE: list[tuple[str, int, str | None, str]] = [
     ("self_inspection_field.csv", 4, "inspected_on", "bad_date"),  # 2025-1-05
     ("self_inspection_field.csv", 5, "inspected_on", "bad_date"),  # 2025-13-01
     ("self_inspection_field.csv", 7, "inspected_on", "bad_date"),  # 20250229
+    # contract 1.1, date window 1900-01-01 .. 2099-12-31 (lines 9 and 10 accepted)
+    ("self_inspection_field.csv", 8, "inspected_on", "out_of_range"),  # 1899-12-31
+    ("self_inspection_field.csv", 11, "inspected_on", "out_of_range"),  # 21000101
+    ("self_inspection_field.csv", 12, "inspected_on", "out_of_range"),  # 0001-01-01 placeholder
+    ("self_inspection_field.csv", 13, "inspected_on", "out_of_range"),  # 9999-12-31 placeholder
     # --- findings.csv (FD02 spans lines 3-4; lines 5 and 6 are blank)
     ("findings.csv", 7, "severity", "bad_integer"),  # 3.5
     ("findings.csv", 8, "severity", "bad_integer"),  # three
@@ -83,10 +94,16 @@ EXPECTED_QUARANTINE: list[tuple[str, int, str | None, str]] = [
     ("corrective_actions.csv", 8, "source_type", "unknown_code"),  # AUDIT
     ("corrective_actions.csv", 9, "due_on", "missing_required"),
     ("corrective_actions.csv", 10, "source_id", "orphan_reference"),  # MOC M03 key conflict
+    ("corrective_actions.csv", 11, "completed_on", "out_of_range"),  # 9999-12-31 placeholder
     # --- protection_layer_checks.csv
     ("protection_layer_checks.csv", 4, "facility_id", "orphan_reference"),  # F09
     ("protection_layer_checks.csv", 5, "function_tested", "bad_boolean"),  # maybe
     ("protection_layer_checks.csv", 6, "facility_id", "orphan_reference"),  # f01 != F01
+    # contract 1.1, test flags required once performed_on is given (line 10 accepted)
+    ("protection_layer_checks.csv", 8, "function_tested", "missing_required"),
+    ("protection_layer_checks.csv", 9, "defect_found", "missing_required"),
+    ("protection_layer_checks.csv", 11, "function_tested", "missing_required"),  # both empty
+    ("protection_layer_checks.csv", 12, "performed_on", "out_of_range"),  # 9999-12-31 first
     # --- moc_records.csv (extra column remarks)
     ("moc_records.csv", 4, "change_id", "key_conflict"),  # M03 differ only in remarks
     ("moc_records.csv", 5, "change_id", "key_conflict"),
@@ -105,6 +122,8 @@ EXPECTED_QUARANTINE: list[tuple[str, int, str | None, str]] = [
     ("drills.csv", 4, "participants_actual", "bad_integer"),  # three
     ("drills.csv", 5, "drill_on", "bad_date"),  # 2025-04-31; GOOD comes first in the file
     ("drills.csv", 6, "participants_actual", "negative_value"),  # -3
+    ("drills.csv", 7, "participants_planned", "bad_integer"),  # 1.0000000000000000001
+    ("drills.csv", 9, "participants_actual", "bad_integer"),  # 19 digits (fits a bigint)
     # --- incidents.csv
     ("incidents.csv", 4, "facility_id", "inconsistent_reference"),  # F03 is at S02
     ("incidents.csv", 5, "released_kg", "negative_value"),
@@ -142,17 +161,17 @@ EXPECTED_COUNTS: dict[str, tuple[int, int, int]] = {
     "facilities.csv": (6, 0, 4),
     "risk_assessments.csv": (6, 0, 2),
     "substances.csv": (8, 0, 3),
-    "inventory_system.csv": (8, 0, 2),
+    "inventory_system.csv": (16, 0, 5),
     "inventory_field.csv": (4, 0, 2),
     "inspections.csv": (5, 0, 3),
-    "self_inspection_field.csv": (6, 0, 2),
+    "self_inspection_field.csv": (12, 0, 4),
     "findings.csv": (14, 0, 4),
-    "corrective_actions.csv": (9, 0, 4),
-    "protection_layer_checks.csv": (6, 0, 3),
+    "corrective_actions.csv": (10, 0, 4),
+    "protection_layer_checks.csv": (11, 0, 4),
     "moc_records.csv": (7, 1, 3),
     "training_records.csv": (6, 0, 3),
     "training_signin.csv": (5, 0, 1),
-    "drills.csv": (5, 0, 1),
+    "drills.csv": (9, 0, 3),
     "incidents.csv": (7, 0, 3),
     "admin_actions.csv": (6, 0, 4),
     "contractors.csv": (7, 2, 2),
@@ -196,7 +215,7 @@ def test_quarantine_holds_exactly_the_expected_rows(warehouse):
         warehouse,
         "select source_file, line_number, column_name, reason_code from audit.quarantine",
     )
-    assert len(EXPECTED_QUARANTINE) == 78
+    assert len(EXPECTED_QUARANTINE) == 94
     assert len(set(EXPECTED_QUARANTINE)) == len(EXPECTED_QUARANTINE)
     missing = sorted(set(EXPECTED_QUARANTINE) - set(actual), key=str)
     unexpected = sorted(set(actual) - set(EXPECTED_QUARANTINE), key=str)
@@ -234,6 +253,15 @@ def test_quarantine_keys_and_raw_values(warehouse):
     assert rows[("substances.csv", 6)] == ("07664-39-3", "07664-39-3")
     assert rows[("inventory_system.csv", 3)] == ("2025-03-31|F02|7647-01-0", "1,23.4")
     assert rows[("protection_layer_checks.csv", 6)] == ("PL05", "f01")
+    assert rows[("protection_layer_checks.csv", 8)] == ("PL07", None)  # the empty flag
+    assert rows[("protection_layer_checks.csv", 12)] == ("PL11", "9999-12-31")
+    assert rows[("self_inspection_field.csv", 11)] == ("CL-010", "21000101")
+    assert rows[("corrective_actions.csv", 11)] == ("CA10", "9999-12-31")
+    assert rows[("inventory_system.csv", 12)] == (
+        "2025-06-30|F03|7647-01-0", "1,234,567,890,123,456,789")
+    assert rows[("inventory_system.csv", 17)] == (
+        "2025-06-30|F04|7664-93-9", "-1234567890123456789")
+    assert rows[("drills.csv", 7)] == ("D06", "1.0000000000000000001")
     # a line of only commas: empty key, nothing to show
     assert rows[("findings.csv", 15)] == ("", None)
     # key_conflict: the raw value is the record key, written as in each row
@@ -336,7 +364,7 @@ def test_accepted_lines(warehouse):
 
 def test_numbers(warehouse):
     assert stg(warehouse, "inventory_system.csv", "facility_id, cas_no, quantity_kg, "
-               "max_instant_kg, reference_date") == [
+               "max_instant_kg, reference_date", "reference_date = date '2025-03-31'") == [
         ("F01", "7647-01-0", Decimal("1234.5"), Decimal(2000), dt.date(2025, 3, 31)),
         ("F02", "7664-39-3", Decimal("12345678.25"), Decimal(20000000), dt.date(2025, 3, 31)),
     ]
@@ -359,11 +387,32 @@ def test_numbers(warehouse):
     ]
 
 
+def test_numbers_are_stored_exactly(warehouse):
+    """Contract 1.1: up to 18 integer digits and 10 decimals, kept to the last digit."""
+    rows = stg(warehouse, "inventory_system.csv", "facility_id, cas_no, quantity_kg, "
+               "max_instant_kg", "reference_date = date '2025-06-30'")
+    assert rows == [
+        # 18 digits; 18 digits (written with commas) + 10 decimals, the most that fits
+        ("F01", "7647-01-0", Decimal("123456789012345678"),
+         Decimal("999999999999999999.9999999999")),
+        ("F02", "7664-93-9", Decimal("2.5"), Decimal("2.5")),  # '2.5000000000000'
+        ("F04", "7647-01-0", Decimal("0.0000000001"), Decimal(1)),  # 10th decimal, not 0
+    ]
+    # exact decimals all the way (a double would have rounded these)
+    assert [type(cell) for row in rows for cell in row[2:]] == [Decimal] * 6
+    assert rows[0][3] != Decimal(10) ** 18
+    assert rows[2][2] > 0
+    assert stg(warehouse, "drills.csv", "drill_id, participants_planned",
+               "drill_id = 'D09'") == [("D09", 123456789012345678)]  # 18-digit integer
+
+
 def test_integers(warehouse):
     assert stg(warehouse, "findings.csv", "finding_id, severity") == [
         ("FD01", 3), ("FD02", 2), ("FD11", 4), ("FD12", 1)]  # FD01 '3.0'
     assert stg(warehouse, "drills.csv", "drill_id, participants_planned, participants_actual") \
-        == [("D01", 20, 18)]  # '20.0'
+        == [("D01", 20, 18),  # '20.0'
+            ("D07", 3, 3),  # '3.0000000000000'
+            ("D09", 123456789012345678, 5)]  # 18 digits
     assert stg(warehouse, "incidents.csv", "incident_id, injuries, lost_time_injuries",
                "incident_id = 'INC06'") == [("INC06", 2, 1)]  # '1.0'
 
@@ -381,7 +430,10 @@ def test_dates_in_all_four_forms(warehouse):
         ("F04", dt.date(2019, 11, 30), dt.date(2024, 12, 31)),  # last cell of a CRLF line
     ]
     assert stg(warehouse, "self_inspection_field.csv", "checklist_no, inspected_on") == [
-        ("CL-001", dt.date(2025, 2, 11)), ("CL-005", dt.date(2024, 2, 29))]
+        ("CL-001", dt.date(2025, 2, 11)), ("CL-005", dt.date(2024, 2, 29)),
+        ("CL-008", dt.date(1900, 1, 1)),  # first day of the contract's date window
+        ("CL-009", dt.date(2099, 12, 31)),  # '2099/12/31', its last day
+    ]
     assert stg(warehouse, "hours_worked.csv", "site_id, month, employee_hours") == [
         ("S01", dt.date(2025, 1, 1), Decimal(12000)),
         ("S02", dt.date(2025, 2, 1), Decimal(8000)),  # '2025.02.01'
@@ -402,7 +454,8 @@ def test_booleans(warehouse):
     ]
     assert stg(warehouse, "protection_layer_checks.csv", "check_id, function_tested, "
                "defect_found") == [("PL01", True, False), ("PL02", None, None),
-                                   ("PL06", True, False)]
+                                   ("PL06", True, False),
+                                   ("PL09", None, None)]  # not performed: flags may be NULL
     assert stg(warehouse, "training_records.csv", "record_id, high_risk_group, passed") == [
         ("TR01", True, True), ("TR02", False, None), ("TR06", False, False)]
 
@@ -431,13 +484,16 @@ def test_codes_from_korean_labels_and_any_case(warehouse):
     ]
     assert stg(warehouse, "drills.csv", "drill_id, site_id, drill_on, scenario, scenario_risk, "
                "evaluation") == [
-        ("D01", "S01", dt.date(2025, 4, 15), "염소 누출 대응", "HIGH", "ADEQUATE")]
+        ("D01", "S01", dt.date(2025, 4, 15), "염소 누출 대응", "HIGH", "ADEQUATE"),
+        ("D07", "S02", dt.date(2025, 6, 11), None, "MEDIUM", "ADEQUATE"),
+        ("D09", "S02", dt.date(2025, 6, 13), None, "LOW", "ADEQUATE")]
     assert stg(warehouse, "corrective_actions.csv", "action_id, source_type, source_id") == [
         ("CA01", "FINDING", "FD01"), ("CA03", "DRILL", "D01"), ("CA04", "INCIDENT", "INC01"),
         ("CA05", "MOC", "M01")]
     assert stg(warehouse, "protection_layer_checks.csv", "check_id, facility_id, layer") == [
         ("PL01", "F01", "SHUTOFF_VALVE"), ("PL02", "F01", "GAS_DETECTOR"),
-        ("PL06", "F02", "INTERLOCK")]  # ' F02 ', ' interlock ' trimmed
+        ("PL06", "F02", "INTERLOCK"),  # ' F02 ', ' interlock ' trimmed
+        ("PL09", "F02", "SCRUBBER")]
     assert stg(warehouse, "contractor_assessments.csv", "assessment_id, assessment_type, "
                "passed") == [("CAS01", "PRE", True), ("CAS03", "RE", False)]
 

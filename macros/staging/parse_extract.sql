@@ -11,10 +11,12 @@
       4. among rows that parsed, rows sharing a key are all rejected (key_conflict).
     Cross-file rules (references, consistency) are applied by the reference_checks
     models. `columns` is a list of dicts: name, type (text|date|number|integer|boolean|
-    code|cas), and optionally required (default true), code_set, non_negative (default
-    true for number and integer), min_value, max_value, not_before (a date column this
-    one may not precede), first_of_month, pseudonymise (output <name> as a keyed hash
-    named by `as`).
+    code|cas), and optionally required (default true), required_when_present (the name of
+    another column: this one may be NULL only while that one is NULL; implies required
+    false), code_set, non_negative (default true for number and integer), min_value,
+    max_value, not_before (a date column this one may not precede), first_of_month,
+    pseudonymise (output <name> as a keyed hash named by `as`). Every date column also
+    takes the contract's date window (date_window()) in its range step.
 -#}
 {% macro parse_extract(file_name, columns, key) -%}
 {%- set raw_names = [] -%}
@@ -178,7 +180,9 @@ select * from final
 {%- endmacro %}
 
 
-{#- required -> type -> code or CAS form -> negative -> range: first failure wins. -#}
+{#- required -> type -> code or CAS form -> negative -> range: first failure wins. A
+    conditionally required column (required_when_present) is missing_required when it is
+    empty while the column it names is not. -#}
 {% macro _rejection(column, by_name) -%}
     {%- set raw = column.name ~ '__raw' -%}
     {%- set value = _output_name(column) -%}
@@ -187,7 +191,19 @@ select * from final
         'boolean': 'bad_boolean', 'code': 'unknown_code', 'cas': 'bad_cas'}[column.type] -%}
     {%- set numeric = column.type in ('number', 'integer') -%}
     {%- set has_range = column.get('min_value') is not none or column.get('max_value') is not none -%}
+    {%- set required_when_present = column.get('required_when_present') -%}
+    {%- if required_when_present is not none -%}
+        {%- if required_when_present not in by_name or required_when_present == column.name -%}
+            {{ exceptions.raise_compiler_error("required_when_present of " ~ column.name ~ " names no other column of the file: " ~ required_when_present) }}
+        {%- endif -%}
+        {%- if column.get('required', true) -%}
+            {{ exceptions.raise_compiler_error("column " ~ column.name ~ " has required_when_present, so it must say 'required': false") }}
+        {%- endif -%}
+    {%- endif -%}
     case
+        {%- if required_when_present is not none %}
+        when {{ raw }} is null and {{ required_when_present }}__raw is not null then 'missing_required'
+        {%- endif %}
         when {{ raw }} is null then {{ "'missing_required'" if column.get('required', true) else 'null' }}
         {%- if type_reason is not none %}
         when {{ value }} is null then '{{ type_reason }}'
@@ -200,6 +216,11 @@ select * from final
         {%- endif %}
         {%- if column.get('max_value') is not none %}
         when {{ value }} > {{ column.max_value }} then 'out_of_range'
+        {%- endif %}
+        {%- if column.type == 'date' %}
+        {%- set window = date_window() %}
+        when {{ value }} < cast('{{ window.first }}' as {{ type_date() }}) then 'out_of_range'
+        when {{ value }} > cast('{{ window.last }}' as {{ type_date() }}) then 'out_of_range'
         {%- endif %}
         {%- if column.get('first_of_month', false) %}
         when {{ dbt.date_trunc('month', value) }} <> {{ value }} then 'out_of_range'

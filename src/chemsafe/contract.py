@@ -31,6 +31,9 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     references: str | None = None  # file (entity) the column refers to
+    # NULL allowed only while this other column of the file is NULL (else missing_required);
+    # set together with required=False
+    required_when_present: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,9 @@ def _i(name: str, required: bool = True, non_negative: bool = True) -> Column:
     return Column(name, INTEGER, required=required, non_negative=non_negative)
 
 
-def _b(name: str, required: bool = True) -> Column:
-    return Column(name, BOOLEAN, required=required, code_set="boolean")
+def _b(name: str, required: bool = True, required_when_present: str | None = None) -> Column:
+    return Column(name, BOOLEAN, required=required, code_set="boolean",
+                  required_when_present=required_when_present)
 
 
 def _c(name: str, code_set: str, required: bool = True) -> Column:
@@ -191,8 +195,9 @@ FILES: tuple[ExtractFile, ...] = (
         (
             _t("check_id"), _t("facility_id", references="facilities"),
             _c("layer", "protection_layer"), _d("scheduled_on"),
-            _d("performed_on", required=False), _b("function_tested", required=False),
-            _b("defect_found", required=False),
+            _d("performed_on", required=False),
+            _b("function_tested", required=False, required_when_present="performed_on"),
+            _b("defect_found", required=False, required_when_present="performed_on"),
         ),
         ("check_id",), "방호계층 점검",
     ),

@@ -6,8 +6,8 @@
     {'name': 'layer', 'type': 'code', 'code_set': 'protection_layer'},
     {'name': 'scheduled_on', 'type': 'date'},
     {'name': 'performed_on', 'type': 'date', 'required': false},
-    {'name': 'function_tested', 'type': 'boolean', 'required': false},
-    {'name': 'defect_found', 'type': 'boolean', 'required': false}
+    {'name': 'function_tested', 'type': 'boolean', 'required': false, 'required_when_present': 'performed_on'},
+    {'name': 'defect_found', 'type': 'boolean', 'required': false, 'required_when_present': 'performed_on'}
 ] -%}
 
 {{ parse_extract('protection_layer_checks', columns, key=['check_id']) }}
