@@ -69,17 +69,12 @@ def demo_published(demo_warehouse: Path) -> Path:
 
 
 def copy_project(target: Path, data_dir: Path) -> Path:
-    """A copy of the dbt project (to change a seed or model in a test) whose seeds/raw
-    points at data_dir's current load."""
-    ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "raw",
+    """A copy of the dbt project (to change a seed or model in a test); its sources read
+    the current load of the data directory dbt is run with (dbt_in)."""
+    ignore = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git",
                                     "__pycache__", ".pytest_cache", ".ruff_cache", "demo",
                                     "fixtures")
-    from chemsafe.paths import DataPaths, data_key
-
     shutil.copytree(PROJECT_ROOT, target, ignore=ignore)
-    link = target / "seeds" / "raw" / data_key(DataPaths(data_dir.resolve()))
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(data_dir / "ingest" / "current", target_is_directory=True)
     return target
 
 

@@ -1,93 +1,122 @@
-"""The dbt side of the contract matches chemsafe.contract (the Python side)."""
+"""The extract contract lives in one place, and what is generated from it agrees with it.
+
+The contract is the YAML in macros/contract/extract_contract.sql. dbt reads it (base_ and
+chk_ models take their columns, rules, keys and references from it), Python reads it
+(chemsafe.contract), and the user-facing document and the dbt sources are rendered from it.
+These tests fail when a generated file is stale, when a built model disagrees with the
+contract, or when the contract's own notes contradict its rules.
+"""
 
 from __future__ import annotations
 
-import ast
+import csv
 import re
 from pathlib import Path
-from typing import Any
 
-from chemsafe.contract import BOOLEAN, FILES, INTEGER, NUMBER, REASON_CODES, Column, ExtractFile
-from conftest import PROJECT_ROOT, query
+from chemsafe.contract import FILES, LIMITS, REASON_CODES, contract_yaml, load_contract
+from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, render_markdown, stale_files
+from conftest import DEMO_EXTRACTS, PROJECT_ROOT, query
 
 PSEUDONYMISED = {("training_records", "employee_no"): "employee_key",
                  ("training_signin", "employee_no"): "employee_key"}
+SEED = PROJECT_ROOT / "seeds" / "reference"
 
 
 def typed_columns(extract_name: str, column_names: list[str]) -> list[str]:
     return [PSEUDONYMISED.get((extract_name, c), c) for c in column_names]
 
 
-def test_extract_files_macro_lists_every_contract_file_in_order() -> None:
-    text = (PROJECT_ROOT / "macros" / "staging" / "extract_files.sql").read_text()
-    listed = re.findall(r"\{'file': '(\w+)', 'check_model': '(\w+)'", text)
-    assert [name for name, _ in listed] == [f.name for f in FILES]
-    assert [model for _, model in listed] == [
-        f"chk_{f.system}__{f.entity}" for f in FILES
-    ]
+def test_generated_document_and_sources_are_up_to_date() -> None:
+    stale = stale_files(load_contract(), PROJECT_ROOT)
+    assert stale == [], (
+        f"{', '.join(map(str, stale))} differ from the contract: run `chemsafe contract "
+        "--write` and commit the result")
 
 
-def test_reason_codes_agree_everywhere() -> None:
-    text = (PROJECT_ROOT / "macros" / "staging" / "extract_files.sql").read_text()
-    block = text.split("contract_reason_codes")[1]
-    assert re.findall(r"'(\w+)'", block) == list(REASON_CODES)
-    seed = (PROJECT_ROOT / "seeds" / "reference" / "reason_codes.csv").read_text().splitlines()
-    assert [line.split(",")[0] for line in seed[1:]] == list(REASON_CODES)
+def test_readme_links_the_contract_document() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"({DOC_PATH.as_posix()})" in readme
+    assert "../shared/" not in readme
 
 
-def base_model_columns(extract: ExtractFile) -> tuple[list[dict[str, Any]], list[str]]:
-    """The column dicts and the key a base model passes to parse_extract()."""
-    (path,) = (PROJECT_ROOT / "models" / "staging").glob(
-        f"*/base/base_{extract.system}__{extract.entity}.sql")
-    text = path.read_text()
-    block = re.search(r"set columns = (\[.*?\]) -%\}", text, re.S)
-    call = re.search(r"parse_extract\('(\w+)', columns, key=(\[.*?\])\)", text)
-    assert block is not None and call is not None, path
-    assert call.group(1) == extract.name, path
-    literal = re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", block.group(1)))
-    return ast.literal_eval(literal), ast.literal_eval(call.group(2))
+def test_document_states_every_limit_and_every_file() -> None:
+    text = (PROJECT_ROOT / DOC_PATH).read_text(encoding="utf-8")
+    assert f"at most {LIMITS.max_record_lines} physical lines" in text
+    assert f"longer than {LIMITS.max_cell_chars:,} characters" in text
+    assert f"before {LIMITS.first_date} or after {LIMITS.last_date}" in text
+    assert f"more than {LIMITS.max_integer_digits} digits before the decimal point" in text
+    assert f"after the {LIMITS.max_decimal_places}th decimal place" in text
+    headings = re.findall(r"^### (\S+\.csv) — ", text, re.M)
+    assert headings == [f.file_name for f in FILES]
 
 
-def _rules(name: str, type_: str, required: bool, code_set: str | None,
-           min_value: float | None, max_value: float | None, non_negative: bool,
-           required_when_present: str | None) -> dict[str, object]:
-    """The parse rules both sides state, in one shape. A boolean's code set and the
-    negative rule of a column with a range (or of a non-number) are implied, not stated."""
-    numeric = type_ in (NUMBER, INTEGER)
-    has_range = min_value is not None or max_value is not None
-    return {
-        "name": name, "type": type_, "required": required,
-        "code_set": None if type_ == BOOLEAN else code_set,
-        "min_value": min_value, "max_value": max_value,
-        "non_negative": non_negative if numeric and not has_range else None,
-        "required_when_present": required_when_present,
-    }
+def test_the_contract_is_plain_yaml_without_jinja() -> None:
+    text = contract_yaml()
+    for marker in ("{{", "{%", "{#"):
+        assert marker not in text
 
 
-def _python_rules(column: Column) -> dict[str, object]:
-    return _rules(column.name, column.type, column.required, column.code_set, column.min_value,
-                  column.max_value, column.non_negative, column.required_when_present)
+def test_reason_codes_agree_with_the_seed() -> None:
+    with (SEED / "reason_codes.csv").open(encoding="utf-8", newline="") as handle:
+        assert [row["reason_code"] for row in csv.DictReader(handle)] == list(REASON_CODES)
 
 
-def _dbt_rules(column: dict[str, Any]) -> dict[str, object]:
-    return _rules(column["name"], column["type"], column.get("required", True),
-                  column.get("code_set"), column.get("min_value"), column.get("max_value"),
-                  column.get("non_negative", True), column.get("required_when_present"))
-
-
-def test_base_models_parse_the_contract_columns_with_the_same_rules() -> None:
-    """Type, required / conditionally required, code set, range and negative rule of every
-    column agree between chemsafe.contract and the dicts the base models hand to
-    parse_extract() (no warehouse needed)."""
+def test_notes_agree_with_the_rules() -> None:
+    """The notes a reader sees say what the rules do: 'may be NULL' exactly for the
+    columns that may be NULL (free text aside), 'key' on a one-column key."""
     for extract in FILES:
-        columns, key = base_model_columns(extract)
-        assert key == list(extract.key), extract.name
-        assert [_dbt_rules(c) for c in columns] == [
-            _python_rules(c) for c in extract.columns], extract.name
-    plc = next(f for f in FILES if f.name == "protection_layer_checks")
-    assert {c.name: c.required_when_present for c in plc.columns
-            if c.required_when_present} == {"function_tested": "performed_on",
-                                            "defect_found": "performed_on"}
+        for column in extract.columns:
+            where = f"{extract.file_name}.{column.name}"
+            says_nullable = column.note.startswith("may be NULL")
+            if column.free_text:
+                assert not column.required, where
+            elif column.required_when_present:
+                assert column.note.startswith("may be NULL only when"), where
+            else:
+                assert says_nullable == (not column.required), where
+        if len(extract.key) == 1:
+            assert extract.column(extract.key[0]).note.startswith("key"), extract.file_name
+        else:
+            assert f"Key: ({', '.join(extract.key)})" in extract.notes, extract.file_name
+
+
+def test_code_labels_in_notes_exist_in_the_code_seed() -> None:
+    """Every `CODE` (label, ...) a note lists is a code, and each label one of its
+    labels, in seeds/reference/code_labels.csv: the document cannot promise a label the
+    parser does not know."""
+    with (SEED / "code_labels.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    labels: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        labels.setdefault((row["code_set"], row["code"]), set()).add(row["label_key"])
+    checked = 0
+    for extract in FILES:
+        for column in extract.columns:
+            if column.type != "code" or column.code_set == "risk_level":
+                continue
+            for code, listed in re.findall(r"`([A-Z_]+)`(?: \(([^)]*)\))?", column.note):
+                known = labels.get((column.code_set, code))
+                assert known is not None, (extract.file_name, column.name, code)
+                for label in filter(None, (part.strip() for part in listed.split(","))):
+                    assert label.lower() in known, (extract.file_name, column.name, label)
+                checked += 1
+    assert checked > 40
+
+
+def test_document_renders_every_column_once() -> None:
+    text = render_markdown(load_contract())
+    for extract in FILES:
+        section = text.split(f"### {extract.file_name} — ")[1].split("\n### ")[0]
+        rows = re.findall(r"^\| (\w+) \|", section, re.M)
+        assert rows[1:] == extract.column_names, extract.file_name  # [0] is the header
+
+
+def test_sources_file_lists_the_contract_columns() -> None:
+    text = (PROJECT_ROOT / SOURCES_PATH).read_text(encoding="utf-8")
+    for extract in FILES:
+        block = text.split(f"      - name: {extract.name}\n")[1].split("\n      - name:")[0]
+        names = re.findall(r"^          - name: (\w+)$", block, re.M)
+        assert names == ["_line", *extract.column_names, "_extras"], extract.name
 
 
 def test_staging_models_expose_contract_columns_in_order(demo_warehouse: Path) -> None:
@@ -104,19 +133,32 @@ def test_staging_models_expose_contract_columns_in_order(demo_warehouse: Path) -
         assert columns == [*expected, "source_line"], extract.staging_model
 
 
-def test_no_clear_employee_number_outside_raw(demo_warehouse: Path) -> None:
-    clear = {
-        value for (value,) in query(
-            demo_warehouse,
-            "select distinct trim(employee_no) from raw.raw_training_records "
-            "union select distinct trim(employee_no) from raw.raw_training_signin",
-        ) if value
-    }
+def _clear_employee_numbers() -> set[str]:
+    numbers: set[str] = set()
+    for name in ("training_records.csv", "training_signin.csv"):
+        data = (DEMO_EXTRACTS / name).read_bytes()
+        text = data.decode("utf-8-sig") if data[:3] == b"\xef\xbb\xbf" else None
+        if text is None:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp949")
+        rows = list(csv.reader(text.splitlines()))
+        at = [h.strip().lower() for h in rows[0]].index("employee_no")
+        numbers |= {row[at].strip() for row in rows[1:] if len(row) > at and row[at].strip()}
+    return numbers
+
+
+def test_no_clear_employee_number_in_the_warehouse(demo_warehouse: Path) -> None:
+    """The raw extracts are read from the load folder, never stored: no table of the
+    warehouse holds a clear employee number of the drop."""
+    clear = _clear_employee_numbers()
     assert len(clear) > 10
     relations = query(
         demo_warehouse,
         "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_schema not in ('raw') and data_type = 'VARCHAR'",
+        "where data_type = 'VARCHAR' and table_schema not in ('information_schema', "
+        "'pg_catalog')",
     )
     found = []
     for schema, table, column in relations:

@@ -2,7 +2,7 @@
 
 Encodings (CP949, UTF-8 with BOM), the manifest, files that are not extracts, and the
 all-or-nothing rule: a load that fails for a missing or doubled column, an undecodable
-file, an empty or missing file leaves the previous load, seeds/raw and the warehouse as
+file, an empty or missing file leaves the previous load and the warehouse as
 they were.
 """
 
@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from chemsafe.contract import FILES
+from chemsafe.contract_doc import READ_CSV
 from chemsafe.ingest import IngestError, ingest
-from chemsafe.paths import DataPaths, point_raw_seeds_at, raw_seed_link
+from chemsafe.paths import DataPaths
 from conftest import FIXTURES, chemsafe, query
 
 BAD_ROWS = FIXTURES / "bad_rows"
@@ -101,9 +102,9 @@ def test_cp949_korean_text_round_trips_exactly(loaded):
     assert dict(query(loaded.warehouse,
                       "select facility_id, facility_type from staging.stg_ehs__facilities")) \
         == {"F01": "STORAGE", "F02": "PROCESS", "F03": "LOADING", "F04": "WASTE"}
-    # the raw seed is UTF-8 whatever the source encoding, and raw keeps the cells as read
-    raw = dict(query(loaded.warehouse,
-                     "select facility_id, facility_type from raw.raw_facilities"))
+    # the converted file is UTF-8 whatever the source encoding, and keeps the cells as read
+    load_dir = (loaded.data_dir / "ingest" / "current").resolve()
+    raw = {r["facility_id"]: r["facility_type"] for r in read_seed(load_dir, "raw_facilities")}
     assert raw["F02"] == "제조·사용"
 
 
@@ -116,8 +117,8 @@ def test_bom_detected_and_first_column_matched(loaded):
     assert query(loaded.warehouse,
                  "select inspection_id, facility_id from staging.stg_ehs__inspections "
                  "order by 1") == [("IN01", "F01"), ("IN02", "F02"), ("IN03", "F03")]
-    raw_ids = [r[0] for r in query(loaded.warehouse,
-                                   "select inspection_id from raw.raw_inspections order by _line")]
+    load_dir = (loaded.data_dir / "ingest" / "current").resolve()
+    raw_ids = [r["inspection_id"] for r in read_seed(load_dir, "raw_inspections")]
     assert raw_ids == ["IN01", "IN02", "IN03", "IN09", "IN04"]
 
 
@@ -186,16 +187,18 @@ def test_extra_column_ignored_downstream(loaded):
 
 @pytest.mark.slow
 def test_extra_column_kept_in_raw_as_json(loaded):
-    """raw._extras holds the extra cells as JSON, exactly as the ingestion wrote them.
+    """_extras holds the extra cells as JSON, exactly as the ingestion wrote them.
 
-    The raw seed file is right (checked first); the table must hold the same text. A
-    seed COPY that leaves the quote character to DuckDB's sniffer can pick ' for this
-    file and keep the CSV quoting inside the value.
+    The converted file is right (checked first); the source as the engine reads it must
+    hold the same text. A reader that leaves the quote character to DuckDB's sniffer can
+    pick ' for this file and keep the CSV quoting inside the value.
     """
     load_dir = (loaded.data_dir / "ingest" / "current").resolve()
     in_seed_file = [(int(r["_line"]), r["_extras"]) for r in read_seed(load_dir, "raw_moc_records")]
+    source = READ_CSV.format(folder=load_dir, identifier="raw_moc_records")
     in_table = query(loaded.warehouse,
-                     "select _line, _extras from raw.raw_moc_records order by _line")
+                     f"select cast(_line as integer), coalesce(_extras, '') from {source} "
+                     "order by 1")
     expected = [
         (2, {"remarks": "밸브 교체"}), (3, {"remarks": ""}), (4, {"remarks": "비고 A"}),
         (5, {"remarks": "비고 B"}), (6, {"remarks": ""}), (7, {"remarks": "압력 변경"}),
@@ -329,8 +332,6 @@ def snapshot(data_dir: Path) -> dict[str, object]:
         "loads": sorted(p.name for p in paths.loads_dir.iterdir()),
         "load_files": {p.name: _file_digest(p) for p in sorted(current.iterdir())},
         "warehouse": _file_digest(paths.warehouse),
-        "seeds_raw": os.readlink(raw_seed_link(paths)),
-        "seeds_raw_resolved": raw_seed_link(paths).resolve(),
     }
 
 
@@ -339,7 +340,6 @@ def snapshot(data_dir: Path) -> dict[str, object]:
 def test_failed_load_via_cli_changes_nothing(loaded, tmp_path, case):
     extracts = broken_extracts(tmp_path / "extracts", case)
     paths = DataPaths(loaded.data_dir)
-    point_raw_seeds_at(paths)  # where the last `chemsafe build` of this data dir left it
     old_load = paths.current_seeds.resolve()
     before = snapshot(loaded.data_dir)
     manifest_before = manifest(loaded.warehouse)
@@ -351,7 +351,7 @@ def test_failed_load_via_cli_changes_nothing(loaded, tmp_path, case):
         assert word in result.stderr, (word, result.stderr)
     assert "Loaded" not in result.stdout
     assert snapshot(loaded.data_dir) == before
-    assert raw_seed_link(paths).resolve() == old_load
+    assert paths.current_seeds.resolve() == old_load
     assert manifest(loaded.warehouse) == manifest_before
 
 
@@ -383,7 +383,8 @@ def test_ingest_function_result_and_new_load_on_success(tmp_path):
     assert by_name["moc_records.csv"].extra_columns == ["remarks"]
     assert by_name["contractors.csv"].malformed == 3
     assert by_name["findings.csv"].records_read == 14
-    assert (by_name["drills.csv"].records_read, by_name["drills.csv"].extra_columns) == (5, [])
+    # drills.csv: header + D01..D09 on lines 2-10, no blank line
+    assert (by_name["drills.csv"].records_read, by_name["drills.csv"].extra_columns) == (9, [])
 
 
 def test_case_variant_of_an_extract_name_is_reported_not_shadowed(tmp_path):

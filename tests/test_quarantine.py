@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from chemsafe.contract import FILES, REASON_CODES
+from chemsafe.contract_doc import READ_CSV
 from chemsafe.pseudonym import DEMO_KEY, pseudonymise
 from conftest import FIXTURES, chemsafe, query
 
@@ -281,19 +282,22 @@ def test_quarantine_keys_and_raw_values(warehouse):
     assert rows[("training_signin.csv", 3)][1].startswith("[withheld")
 
 
-def test_raw_tables_hold_exactly_the_ingested_seed_files(warehouse):
-    """Every raw table equals its seed file cell for cell (empty cell = NULL): the seed
-    load must not re-interpret the CSV the ingestion wrote (quotes, spaces, text)."""
+def test_sources_read_exactly_the_ingested_files(warehouse):
+    """Every source table, as the engine reads it (the source's read_csv), equals its
+    converted file cell for cell (empty cell = NULL): the engine must not re-interpret the
+    CSV the ingestion wrote (quotes, spaces, line breaks, text)."""
     load_dir = (warehouse.parent / "ingest" / "current").resolve()
     differing = []
-    for seed in sorted(load_dir.glob("*.csv")):
-        with seed.open(encoding="utf-8", newline="") as handle:
+    for converted in sorted(load_dir.glob("*.csv")):
+        with converted.open(encoding="utf-8", newline="") as handle:
             header, *rows = list(csv.reader(handle))
         in_file = Counter(tuple(cell if cell != "" else None for cell in row) for row in rows)
+        relation = READ_CSV.format(folder=load_dir, identifier=converted.stem)
         columns = ", ".join(f'cast("{c}" as varchar)' for c in header)
-        in_table = Counter(query(warehouse, f"select {columns} from raw.{seed.stem}"))
-        if in_table != in_file:
-            differing.append((seed.stem, sorted(in_table - in_file, key=repr)[:2]))
+        in_engine = Counter(query(warehouse, f"select {columns} from {relation}"))
+        if in_engine != in_file:
+            differing.append((converted.stem, sorted(in_engine - in_file, key=repr)[:2]))
+    assert len(list(load_dir.glob("*.csv"))) == len(FILES) + 2
     assert differing == []
 
 
@@ -519,8 +523,11 @@ def test_training_files_expose_only_the_keyed_hash(warehouse):
         ("SG-01", employee_key("E20231001"))]
 
 
-def test_no_clear_employee_number_outside_raw(warehouse):
+def test_no_clear_employee_number_in_the_warehouse(warehouse):
+    """The extracts are read from the load folder and never stored: no table or view of
+    the warehouse holds a clear employee number of the fixture."""
     pattern = "|".join(EMPLOYEE_NUMBERS)
+    load_dir = (warehouse.parent / "ingest" / "current").resolve()
     with duckdb.connect(str(warehouse), read_only=True) as con:
         # the base views of the training files call the keyed hash the dbt plugin
         # registers; register it here the same way (demo key) so they can be read
@@ -530,7 +537,7 @@ def test_no_clear_employee_number_outside_raw(warehouse):
         columns = con.execute(
             "select table_schema, table_name, list(column_name order by column_name) "
             "from information_schema.columns "
-            "where table_schema not in ('raw', 'information_schema', 'pg_catalog') "
+            "where table_schema not in ('information_schema', 'pg_catalog') "
             "group by all order by all"
         ).fetchall()
         assert {c[0] for c in columns} >= {"staging", "audit"}
@@ -544,9 +551,10 @@ def test_no_clear_employee_number_outside_raw(warehouse):
             ).fetchone()
             if hits:
                 leaks.append(f"{schema}.{table}")
-        # the scan does find them where they are allowed to be
+        # the scan does find them where they are allowed to be: in the ingested file
+        source = READ_CSV.format(folder=load_dir, identifier="raw_training_records")
         (raw_hits,) = con.execute(
-            "select count(*) from raw.raw_training_records where regexp_matches(employee_no, ?)",
+            f"select count(*) from {source} where regexp_matches(employee_no, ?)",
             [pattern],
         ).fetchone()
     assert leaks == []

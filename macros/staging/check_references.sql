@@ -1,20 +1,23 @@
 {#-
-    check_references(base_model, references, consistency)
+    check_references(file_name)
 
-    The cross-file part of the extract contract for one extract. A reference must
-    resolve to an *accepted* row of the referenced file (its stg_ model), else
-    orphan_reference: so a rejected parent takes its children with it. Consistency
-    rules (a finding's facility = its inspection's facility; an incident's facility
-    belongs to its site) give inconsistent_reference. Rows already rejected by parsing
-    keep their first reason. Output: the base model's columns plus rejection_reason,
-    rejection_column and rejection_value for every row (NULL = accepted).
-
-    references: list of {column, parent (stg model), parent_key, when (optional SQL
-    condition on the row, for polymorphic references such as corrective_actions)}.
-    consistency: list of {column (reported), reference (the referencing column),
-    parent_column, own_column, meaning}.
+    The cross-file part of the extract contract for one extract, with its references and
+    consistency rules read from the contract (macros/contract/extract_contract.sql). A
+    reference must resolve to an *accepted* row of the referenced file (its stg_ model),
+    else orphan_reference: so a rejected parent takes its children with it. References
+    by type (corrective_actions.source_id names a row of the file its source_type names)
+    are checked against the file the type names. Consistency rules (a finding's facility
+    = its inspection's facility; an incident's facility belongs to its site) give
+    inconsistent_reference. Rows already rejected by parsing keep their first reason.
+    Reads the materialised base_ table of the file, never the raw file. Output: the base
+    table's columns plus rejection_reason, rejection_column and rejection_value for every
+    row (NULL = accepted).
 -#}
-{% macro check_references(base_model, references, consistency) -%}
+{% macro check_references(file_name) -%}
+{%- set extract = contract_file(file_name) -%}
+{%- set base_model = 'base_' ~ extract.system ~ '__' ~ extract.entity -%}
+{%- set references = contract_references(extract) -%}
+{%- set consistency = extract.get('consistency', []) -%}
 {%- set checked_columns = [] -%}
 {%- for reference in references -%}
     {%- if reference.column not in checked_columns -%}{%- do checked_columns.append(reference.column) -%}{%- endif -%}

@@ -1,24 +1,32 @@
 {#-
-    parse_extract(file_name, columns, key)
+    parse_extract(file_name)
 
-    The whole single-file part of the extract contract, for one raw extract:
-      1. every cell trimmed, empty = NULL;
-      2. exact duplicate rows (every trimmed cell equal, extra columns included)
-         collapse to one, counted in _copies;
-      3. every column parsed in contract order through
-         required -> type -> code or CAS form -> negative -> range; the first failure
-         is the row's rejection (reason, column, trimmed raw value);
-      4. among rows that parsed, rows sharing a key are all rejected (key_conflict).
+    The whole single-file part of the extract contract, for one raw extract, with the
+    file's columns, rules and key read from the contract (macros/contract/
+    extract_contract.sql), one CTE per step:
+      source       the file as ingested (every cell text, untrimmed; source('extracts'));
+      cleaned      1. every cell trimmed, empty = NULL;
+      deduplicated 2. exact duplicate rows (every trimmed cell equal, extra columns
+                      included) collapse to one, counted in _copies;
+      typed        3. every column parsed to its type (NULL when it does not parse);
+      validated    4. every column through required -> type -> code or CAS form ->
+                      negative -> range (the contract's date window included);
+      first_rejection  the first failing column is the row's rejection (reason, column,
+                      trimmed raw value);
+      key_checked  5. among rows that parsed, rows sharing a key are all rejected
+                      (key_conflict).
     Cross-file rules (references, consistency) are applied by the reference_checks
-    models. `columns` is a list of dicts: name, type (text|date|number|integer|boolean|
-    code|cas), and optionally required (default true), required_when_present (the name of
-    another column: this one may be NULL only while that one is NULL; implies required
-    false), code_set, non_negative (default true for number and integer), min_value,
-    max_value, not_before (a date column this one may not precede), first_of_month,
-    pseudonymise (output <name> as a keyed hash named by `as`). Every date column also
-    takes the contract's date window (date_window()) in its range step.
+    models (check_references). The column dicts (contract_columns()) hold: name, type
+    (text|date|number|integer|boolean|code|cas), required, required_when_present (the
+    name of another column: this one may be NULL only while that one is NULL), code_set,
+    non_negative, min_value, max_value, not_before (a date column this one may not
+    precede), first_of_month, pseudonymise (output the value as a keyed hash named by
+    `as`).
 -#}
-{% macro parse_extract(file_name, columns, key) -%}
+{% macro parse_extract(file_name) -%}
+{%- set extract = contract_file(file_name) -%}
+{%- set columns = contract_columns(extract) -%}
+{%- set key = extract.key -%}
 {%- set raw_names = [] -%}
 {%- for column in columns -%}{%- do raw_names.append(column.name ~ '__raw') -%}{%- endfor -%}
 {%- set by_name = {} -%}
@@ -26,7 +34,7 @@
 
 with source as (
 
-    select * from {{ raw_extract(file_name) }}
+    select * from {{ source('extracts', file_name) }}
 
 ),
 

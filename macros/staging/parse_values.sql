@@ -10,22 +10,6 @@
 ^-?[0-9]+([.][0-9]+)?$|^-?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?$
 {%- endmacro %}
 
-{#- Numbers are stored exactly, never rounded: at most 18 digits before the decimal point
-    and no non-zero digit after the 10th decimal place (zeros there lose nothing). The
-    fraction limit is the scale of type_quantity(); 18 + 10 digits fit its precision. Applied
-    to a number_pattern() match with the grouping commas removed. -#}
-{% macro exact_number_pattern() -%}
-^-?[0-9]{1,18}([.][0-9]{1,10}0*)?$
-{%- endmacro %}
-
-{#- The contract's date window: a date before `first` or after `last` is out_of_range
-    (checked in the range step; 0001-01-01 and 9999-12-31 are placeholders, not dates).
-    The one place the bounds are written; parse_extract() applies them to every date
-    column. -#}
-{% macro date_window() -%}
-    {{ return({'first': '1900-01-01', 'last': '2099-12-31'}) }}
-{%- endmacro %}
-
 {% macro cas_pattern() -%}
 ^[1-9][0-9]{1,6}-[0-9]{2}-[0-9]$
 {%- endmacro %}

@@ -1,6 +1,8 @@
-{#- Per extract file of the current load: records read, exact duplicates collapsed,
-    accepted, rejected (in total and by reason). records_read always equals
-    accepted + rejected + duplicates_collapsed (tested). -#}
+{#- Per extract file of the current load: physical lines (counted from the file's bytes)
+    and what they hold, records read, exact duplicates collapsed, accepted, rejected (in
+    total and by reason). Every physical line is blank or part of the header or a record
+    (lines_unaccounted = 0), and records_read always equals accepted + rejected +
+    duplicates_collapsed (rows_unaccounted = 0); both are tested. -#}
 with manifest as (
 
     select * from {{ ref('ingest_manifest') }}
@@ -49,6 +51,11 @@ final as (
         manifest.source_file,
         manifest.encoding,
         manifest.sha256,
+        manifest.physical_lines,
+        manifest.blank_lines,
+        manifest.record_lines,
+        manifest.physical_lines - manifest.blank_lines - manifest.record_lines
+            as lines_unaccounted,
         manifest.records_read,
         coalesce(file_counts.duplicates_collapsed, 0) as duplicates_collapsed,
         coalesce(file_counts.rows_accepted, 0) as rows_accepted,

@@ -25,7 +25,8 @@ malformed as (
         source_file,
         cast(line_number as {{ dbt.type_bigint() }}) as line_number,
         {{ dbt.safe_cast('null', api.Column.translate_type('string')) }} as record_key,
-        {{ dbt.safe_cast('null', api.Column.translate_type('string')) }} as column_name,
+        -- the column of a cell over the contract's length limit; NULL for a wrong field count
+        nullif(column_name, '') as column_name,
         -- a malformed record cannot be split reliably into columns, so the raw text of
         -- files holding employee numbers is withheld (see the source file).
         case
@@ -37,7 +38,7 @@ malformed as (
             else raw_record
         end as raw_value,
         'malformed_row' as reason_code
-    from {{ raw_extract('_malformed_rows') }}
+    from {{ source('extracts', 'malformed_rows') }}
 
 ),
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from chemsafe.paths import DATA_DIR_ENV, DATA_KEY_ENV, DataPaths, data_key, project_root
+from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
 
 
 def dbt_executable() -> str:
@@ -19,7 +19,6 @@ def dbt_executable() -> str:
 def dbt_env(paths: DataPaths) -> dict[str, str]:
     env = dict(os.environ)
     env[DATA_DIR_ENV] = str(paths.root)
-    env[DATA_KEY_ENV] = data_key(paths)
     env["DBT_TARGET_PATH"] = str(paths.dbt_target)
     env["DBT_LOG_PATH"] = str(paths.dbt_logs)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chemsafe.dbt_runner import run_dbt
-from chemsafe.paths import DataPaths, point_raw_seeds_at
+from chemsafe.paths import DataPaths
 
 STATIC_PAGE = "static_index.html"
 TRACKING_OFF = '"send_anonymous_usage_stats": false'
@@ -26,7 +26,6 @@ def generate_docs(paths: DataPaths) -> Path:
     """Run dbt docs generate on the working warehouse; return the static page."""
     page = paths.dbt_target / STATIC_PAGE
     page.unlink(missing_ok=True)
-    point_raw_seeds_at(paths)  # dbt parses the project with this data directory's seeds
     # --no-compile: the build just compiled every node and wrote the manifest.
     code = run_dbt(paths, ["docs", "generate", "--static", "--no-compile"])
     if code != 0 or not page.is_file():

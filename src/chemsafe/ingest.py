@@ -1,10 +1,19 @@
 """Load a folder of extract files into raw dbt seeds.
 
 Ingestion does only what SQL cannot do well: detect the encoding, match the header to
-the contract, find the physical line where each record starts, and set aside records
-whose field count is wrong (``malformed_row``). Every other rule of the contract (types,
-codes, duplicates, keys, references) is applied by the dbt staging models, identically
-whatever path the raw rows took.
+the contract, find the physical line where each record starts, account for every
+physical line of the file, and set aside records that cannot be split into the
+contract's cells (``malformed_row``: a wrong field count, or a cell longer than the
+contract's limit). Every other rule of the contract (types, codes, duplicates, keys,
+references) is applied by the dbt staging models, identically whatever path the raw rows
+took.
+
+Nothing is lost without a word: every physical line of a file is the header, a blank
+line, or part of a record that is written to the raw seed or to the malformed rows, and
+the line count the reader saw is checked against the line breaks counted in the file's
+bytes. A record that runs over more than ``MAX_RECORD_LINES`` physical lines (almost
+always a stray quote that swallows the lines after it) fails the whole load, naming the
+file and the line where that record starts.
 
 A load is all or nothing: every file is checked and converted into a new load folder,
 and only when all of them passed does the ``current`` link swap to it (an atomic
@@ -16,16 +25,28 @@ from __future__ import annotations
 
 import csv
 import json
+import mmap
 import os
 import shutil
+import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chemsafe.contract import FILES, FILES_BY_NAME, ExtractFile
+import numpy as np
+
+from chemsafe.contract import FILES, FILES_BY_NAME, LIMITS, ExtractFile
 from chemsafe.encoding import EncodingError, FileFingerprint, fingerprint
+from chemsafe.engine_read import (
+    TRIM_CHARS,
+    EngineReadFailed,
+    convert_with_engine,
+    header_fields,
+)
 from chemsafe.paths import DataPaths
+from chemsafe.record_scan import scan_records
 
 MANIFEST_SEED = "raw__ingest_manifest"
 MALFORMED_SEED = "raw__malformed_rows"
@@ -33,10 +54,23 @@ LINE_COLUMN = "_line"
 EXTRAS_COLUMN = "_extras"
 MANIFEST_COLUMNS = (
     "load_id", "source_file", "sha256", "size_bytes", "encoding", "records_read",
-    "malformed_records", "extra_columns", "source_path", "loaded_at",
+    "malformed_records", "extra_columns", "source_path", "loaded_at", "physical_lines",
+    "blank_lines", "record_lines",
 )
 MALFORMED_COLUMNS = ("source_file", "line_number", "field_count", "expected_field_count",
-                     "raw_record")
+                     "column_name", "raw_record")
+
+# The contract's limits: one record spans at most this many physical lines (else the
+# file fails), and a cell holds at most this many characters (else its record is
+# malformed_row).
+MAX_RECORD_LINES = LIMITS.max_record_lines
+MAX_CELL_CHARS = LIMITS.max_cell_chars
+# The csv module refuses a field longer than its limit (131,072 by default) with an
+# error; a cell is at most 20 lines, so this only bounds absurd single lines.
+CSV_FIELD_LIMIT = 1 << 26
+# A malformed record's raw text is kept for the quarantine, cut to this length when its
+# record is malformed because of an over-long cell.
+RAW_TEXT_SHOWN = 1_000
 
 
 class IngestError(Exception):
@@ -51,6 +85,9 @@ class FileResult:
     records_read: int = 0
     malformed: int = 0
     extra_columns: list[str] = field(default_factory=list)
+    physical_lines: int = 0
+    blank_lines: int = 0
+    record_lines: int = 0
 
 
 @dataclass
@@ -97,45 +134,112 @@ def match_header(
     return positions, extras
 
 
-def iter_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (physical line where the record starts, fields), skipping blank lines.
+class RecordReader:
+    """The records of one extract file, each with the physical line where it starts.
 
     The header is line 1 and is yielded too (as the first record). A line is blank when
     its text is empty or only white space; a line such as ``""`` (one quoted empty
-    field) is not blank but a record, so it is never dropped silently.
+    field) is not blank but a record, so it is never dropped silently. After iteration,
+    ``lines`` is the number of physical lines read and ``blank_lines`` how many of them
+    were blank; every other line belongs to a yielded record. A record that would span
+    more than MAX_RECORD_LINES lines raises IngestError as soon as it does, naming the
+    file and the line where it starts, without reading the rest of the file.
     """
-    with path.open("r", encoding=encoding, newline="") as handle:
-        record_text: list[str] = []
 
-        def lines() -> Iterator[str]:
-            for line in handle:
-                record_text.append(line)
-                yield line
+    def __init__(self, path: Path, encoding: str, file_name: str | None = None) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.file_name = file_name or path.name
+        self.lines = 0
+        self.blank_lines = 0
+        self._record_text: list[str] = []
+        self.last_lines: list[str] = []  # the physical lines of the record just yielded
 
-        # csv.reader pulls exactly the lines of one record before yielding it, so
-        # record_text holds that record's physical text.
-        reader = csv.reader(lines(), strict=False)
-        consumed = 0
-        for record in reader:
-            start = consumed + 1
-            consumed = reader.line_num
-            text = "".join(record_text)
-            record_text.clear()
-            if text.strip() == "":
-                continue
-            yield start, record
+    def _physical_lines(self, handle: Iterator[str]) -> Iterator[str]:
+        for line in handle:
+            record_text = self._record_text
+            record_text.append(line)
+            if len(record_text) > MAX_RECORD_LINES:
+                raise _record_too_long(self.file_name, self.lines + 1)
+            yield line
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if csv.field_size_limit() < CSV_FIELD_LIMIT:
+            csv.field_size_limit(CSV_FIELD_LIMIT)
+        with self.path.open("r", encoding=self.encoding, newline="") as handle:
+            # csv.reader pulls exactly the lines of one record before yielding it, so
+            # _record_text holds that record's physical lines.
+            reader = csv.reader(self._physical_lines(handle), strict=False)
+            while True:
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise IngestError(
+                        f"{self.file_name}: unreadable CSV in the record starting at line "
+                        f"{self.lines + 1} ({exc}); the load is rejected"
+                    ) from exc
+                start = self.lines + 1
+                record_text = self._record_text
+                self.lines += len(record_text)
+                blank = len(record) <= 1 and "".join(record_text).strip() == ""
+                self.last_lines, self._record_text = record_text, []
+                if blank:
+                    self.blank_lines += 1
+                    continue
+                yield start, record
 
 
-def _raw_record_text(record: list[str]) -> str:
-    buffer: list[str] = []
+def iter_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (physical line where the record starts, fields), skipping blank lines."""
+    return iter(RecordReader(path, encoding))
 
-    class _Sink:
-        def write(self, text: str) -> int:
-            buffer.append(text)
-            return len(text)
 
-    csv.writer(_Sink(), lineterminator="").writerow(record)
-    return "".join(buffer)
+def count_physical_lines(path: Path) -> int:
+    """Physical lines of a file counted from its bytes, independently of the CSV reader.
+
+    A line ends at LF, CR LF or a lone CR (what the reader's universal newlines split
+    on); a last line without a line break counts too. In UTF-8 and CP949 the bytes CR
+    and LF only ever stand for themselves, so the raw bytes can be counted.
+    """
+    breaks = 0
+    last = b""
+    pending_cr = False
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if pending_cr and chunk.startswith(b"\n"):
+                breaks -= 1  # the CR LF split across two chunks was counted twice
+            breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            pending_cr = chunk.endswith(b"\r")
+            last = chunk[-1:]
+    if last and last not in (b"\n", b"\r"):
+        breaks += 1
+    return breaks
+
+
+def record_physical_text(lines: list[str]) -> str:
+    """A record as it stands in the file: its physical lines, without the last line break."""
+    text = "".join(lines)
+    for ending in ("\r\n", "\n", "\r"):
+        if text.endswith(ending):
+            return text[: -len(ending)]
+    return text
+
+
+def shown_raw_text(text: str) -> str:
+    """The raw text of a malformed record as the quarantine shows it (cut when huge)."""
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    return f"{text[:RAW_TEXT_SHOWN]}… [cut: the record is {len(text):,} characters]"
+
+
+def _too_long_cell(record: list[str], header: list[str]) -> str | None:
+    """The header name of the first cell longer than the contract allows, if any."""
+    if max(map(len, record), default=0) <= MAX_CELL_CHARS:
+        return None
+    at = next(i for i, cell in enumerate(record) if len(cell) > MAX_CELL_CHARS)
+    return normalise_header(header[at]) if at < len(header) else f"field {at + 1}"
 
 
 def convert_file(
@@ -143,18 +247,105 @@ def convert_file(
     source: Path,
     target_dir: Path,
     malformed_writer: csv.writer,  # type: ignore[valid-type]
+    reader: str = "engine",
 ) -> FileResult:
-    """Check one extract and write its raw seed (``raw_<name>.csv``) into target_dir."""
+    """Check one extract and write its converted file (``raw_<name>.csv``) into target_dir.
+
+    reader "engine" (the default): a byte scan finds the records and DuckDB reads them;
+    a file outside RFC 4180 quoting, or one where the two disagree, is read record by
+    record instead. reader "python": record by record (the reference the engine path is
+    tested against).
+    """
     try:
         fp = fingerprint(source)
     except EncodingError as exc:
         raise IngestError(str(exc)) from exc
     result = FileResult(extract, fp, source)
-    records = iter_records(source, fp.encoding)
+    if reader == "engine":
+        with _utf8_view(source, fp, target_dir) as utf8:
+            if _convert_with_engine(result, utf8, target_dir, malformed_writer):
+                return result
+    _convert_by_record(result, target_dir, malformed_writer)
+    return result
+
+
+@contextmanager
+def _utf8_view(source: Path, fp: FileFingerprint, work_dir: Path) -> Iterator[Path]:
+    """The file as UTF-8 without a byte-order mark: itself, or a decoded copy (CP949 is
+    decoded in bulk, chunk by chunk, never record by record)."""
+    if fp.encoding == "utf-8":
+        yield source
+        return
+    copy = work_dir / f".{source.name}.utf-8"
     try:
-        first = next(records, None)
-    except csv.Error as exc:
-        raise IngestError(f"{extract.file_name}: unreadable CSV header ({exc})") from exc
+        with source.open("r", encoding=fp.encoding, newline="") as src, \
+                copy.open("w", encoding="utf-8", newline="") as out:
+            while chunk := src.read(1 << 22):
+                out.write(chunk)
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def _record_too_long(file_name: str, start: int) -> IngestError:
+    return IngestError(
+        f"{file_name}: the record starting at line {start} runs over more than "
+        f"{MAX_RECORD_LINES} physical lines (a stray or unclosed quote in that record "
+        f"swallows the lines after it); fix line {start} and load again; the load is rejected"
+    )
+
+
+def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
+                         malformed_writer: csv.writer) -> bool:  # type: ignore[valid-type]
+    """The engine path; False when the file must be read record by record instead."""
+    extract = result.extract
+    scan = scan_records(utf8)
+    if scan is None:
+        return False
+    lines, starts, ends, _, spans = scan.records()
+    if len(lines) == 0:
+        raise IngestError(f"{extract.file_name}: the file is empty (no header row)")
+    over = np.flatnonzero(spans > MAX_RECORD_LINES)
+    if len(over):
+        raise _record_too_long(extract.file_name, int(lines[over[0]]))
+    out_path = target_dir / f"{extract.seed_name}.csv"
+    with utf8.open("rb") as handle, \
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        header = header_fields(data, int(starts[0]), int(ends[0]))
+        positions, extras = match_header(extract, header)
+        try:
+            records_read, malformed = convert_with_engine(
+                source=utf8, data=data, scan=scan, width=len(header), positions=positions,
+                extras=extras, header=header, column_names=extract.column_names,
+                out_path=out_path, work_dir=target_dir, max_cell_chars=MAX_CELL_CHARS)
+        except EngineReadFailed:
+            out_path.unlink(missing_ok=True)
+            return False
+    result.extra_columns = [name for name, _ in extras]
+    result.records_read = records_read
+    result.malformed = len(malformed)
+    for item in malformed:
+        malformed_writer.writerow([extract.file_name, item.line, item.field_count, len(header),
+                                   item.column_name, shown_raw_text(item.raw_text)])
+    result.physical_lines = count_physical_lines(result.source_path)
+    result.blank_lines = scan.blank_lines
+    result.record_lines = int(spans.sum())
+    if result.physical_lines != result.blank_lines + result.record_lines:
+        raise IngestError(
+            f"{extract.file_name}: {result.physical_lines} physical lines in the file but "
+            f"the scan accounted for {result.blank_lines + result.record_lines}; the load is "
+            "rejected rather than risk losing records"
+        )
+    return True
+
+
+def _convert_by_record(result: FileResult, target_dir: Path,
+                       malformed_writer: csv.writer) -> None:  # type: ignore[valid-type]
+    """The reference path: Python's csv reader, one record at a time."""
+    extract, fp, source = result.extract, result.fingerprint, result.source_path
+    reader = RecordReader(source, fp.encoding, extract.file_name)
+    records = iter(reader)
+    first = next(records, None)
     if first is None:
         raise IngestError(f"{extract.file_name}: the file is empty (no header row)")
     _, header = first
@@ -165,65 +356,102 @@ def convert_file(
     with out_path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([LINE_COLUMN, *extract.column_names, EXTRAS_COLUMN])
-        try:
-            for line, record in records:
-                result.records_read += 1
-                if len(record) != width:
-                    result.malformed += 1
-                    malformed_writer.writerow(
-                        [extract.file_name, line, len(record), width, _raw_record_text(record)]
-                    )
-                    continue
-                extra_json = (
-                    json.dumps(
-                        {name: record[idx].strip() for name, idx in extras},
-                        ensure_ascii=False,
-                        separators=(",", ":"),
-                    )
-                    if extras
-                    else ""
+        for line, record in records:
+            result.records_read += 1
+            too_long = _too_long_cell(record, header)
+            if len(record) != width or too_long is not None:
+                result.malformed += 1
+                malformed_writer.writerow([
+                    extract.file_name, line, len(record), width,
+                    too_long if len(record) == width else "",
+                    shown_raw_text(record_physical_text(reader.last_lines)),
+                ])
+                continue
+            extra_json = (
+                json.dumps(
+                    {name: record[idx].strip(TRIM_CHARS) for name, idx in extras},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
                 )
-                writer.writerow([line, *(record[p] for p in positions), extra_json])
-        except csv.Error as exc:
-            raise IngestError(f"{extract.file_name}: unreadable CSV ({exc})") from exc
-    return result
+                if extras
+                else ""
+            )
+            writer.writerow([line, *(record[p] for p in positions), extra_json])
+    _account_for_lines(result, reader)
+
+
+def _account_for_lines(result: FileResult, reader: RecordReader) -> None:
+    """Every physical line is the header, blank, or part of a record; else the load fails."""
+    result.physical_lines = count_physical_lines(result.source_path)
+    result.blank_lines = reader.blank_lines
+    result.record_lines = reader.lines - reader.blank_lines
+    if result.physical_lines != reader.lines:
+        raise IngestError(
+            f"{result.extract.file_name}: {result.physical_lines} physical lines in the file "
+            f"but the CSV reader accounted for {reader.lines}; the load is rejected rather "
+            "than risk losing records"
+        )
+
+
+def _contract_file(folder: Path, path: Path) -> Path:
+    """The extract behind a contract-named entry: a regular file inside the folder."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise IngestError(
+            f"{path.name}: is a link that leads nowhere ({exc}); the load is rejected"
+        ) from exc
+    if path.is_symlink() and not resolved.is_relative_to(folder):
+        raise IngestError(
+            f"{path.name}: is a link to {resolved}, outside the extract folder {folder}; "
+            "extracts must be files inside the folder; the load is rejected"
+        )
+    if not stat.S_ISREG(resolved.stat().st_mode):
+        raise IngestError(f"{path.name}: is not a regular file; the load is rejected")
+    return path
 
 
 def _find_sources(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """Contract files by stem, and the names of other files (reported as ignored).
+
+    A file counts only when its name is exactly the contract's, case included
+    (``FINDINGS.csv`` is not ``findings.csv``).
+    """
     found: dict[str, Path] = {}
     ignored: list[str] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file():
-            continue
-        stem = path.name[:-4].lower() if path.name.lower().endswith(".csv") else None
-        if stem not in FILES_BY_NAME:
-            ignored.append(path.name)
-        elif stem not in found:
-            found[stem] = path
-        elif path.name == f"{stem}.csv":
-            # the exact contract name wins over a case variant (FINDINGS.csv), which
-            # is reported as ignored rather than silently dropped
-            ignored.append(found[stem].name)
-            found[stem] = path
-        else:
+        stem = path.name[:-4] if path.name.endswith(".csv") else None
+        if stem in FILES_BY_NAME:
+            found[stem] = _contract_file(folder, path)
+        elif path.is_file() or path.is_symlink():
             ignored.append(path.name)
     return found, sorted(ignored)
 
 
-def ingest(folder: Path, paths: DataPaths, now: datetime | None = None) -> LoadResult:
+def _missing_files_message(folder: Path, missing: list[str], ignored: list[str]) -> str:
+    message = f"{folder}: missing extract file(s): {', '.join(missing)}"
+    near = [name for name in ignored if name.lower() in {m.lower() for m in missing}]
+    if near:
+        message += (f" ({', '.join(near)} differ only in case: file names must match the "
+                    "contract exactly)")
+    return message + "; the load is rejected"
+
+
+def ingest(folder: Path, paths: DataPaths, now: datetime | None = None,
+           reader: str = "engine") -> LoadResult:
     """Convert every extract of ``folder`` into a new load and make it current.
 
     Raises IngestError (and leaves the current load untouched) when any file fails.
     """
+    if not folder.exists():
+        raise IngestError(f"{folder}: no such folder (the extract folder does not exist)")
     folder = folder.resolve()
     if not folder.is_dir():
         raise IngestError(f"{folder}: not a folder of extract files")
     sources, ignored = _find_sources(folder)
     missing = [f.file_name for f in FILES if f.name not in sources]
     if missing:
-        raise IngestError(
-            f"{folder}: missing extract file(s): {', '.join(missing)}; the load is rejected"
-        )
+        raise IngestError(_missing_files_message(folder, missing, ignored))
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     load_id = stamp.strftime("%Y%m%dT%H%M%S%fZ")
     paths.loads_dir.mkdir(parents=True, exist_ok=True)
@@ -237,7 +465,7 @@ def ingest(folder: Path, paths: DataPaths, now: datetime | None = None) -> LoadR
             malformed_writer.writerow(MALFORMED_COLUMNS)
             for extract in FILES:
                 results.append(convert_file(extract, sources[extract.name], work_dir,
-                                            malformed_writer))
+                                            malformed_writer, reader))
         _write_manifest(work_dir, load_id, stamp, results)
         work_dir.rename(load_dir)
     except BaseException:
@@ -258,7 +486,8 @@ def _write_manifest(
                 load_id, r.extract.file_name, r.fingerprint.sha256, r.fingerprint.size_bytes,
                 r.fingerprint.label, r.records_read, r.malformed,
                 "|".join(r.extra_columns), str(r.source_path),
-                stamp.isoformat(timespec="seconds"),
+                stamp.isoformat(timespec="seconds"), r.physical_lines, r.blank_lines,
+                r.record_lines,
             ])
 
 

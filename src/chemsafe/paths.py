@@ -12,10 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from chemsafe.atomic import swap_link
-
 DATA_DIR_ENV = "CHEMSAFE_DATA_DIR"
-DATA_KEY_ENV = "CHEMSAFE_DATA_KEY"
 
 
 def project_root() -> Path:
@@ -42,7 +39,7 @@ class DataPaths:
 
     @property
     def current_seeds(self) -> Path:
-        """Symlink to the load dbt reads its raw seeds from (swapped atomically)."""
+        """Symlink to the load whose files dbt reads as its sources (swapped atomically)."""
         return self.ingest_dir / "current"
 
     @property
@@ -123,33 +120,6 @@ class DataPaths:
     def dashboard_html(self) -> Path:
         """The EHS managers' static dashboard."""
         return self.dashboard_dir / "index.html"
-
-
-def data_key(paths: DataPaths) -> str:
-    """Short stable name of a data directory ('default' for data/ in the project)."""
-    if paths.root == (project_root() / "data").resolve():
-        return "default"
-    return str(paths.root).strip("/").replace("/", "_")
-
-
-def raw_seed_link(paths: DataPaths) -> Path:
-    """The project's link to a data directory's current load of raw seeds.
-
-    dbt reads raw seeds from seeds/raw/<data key> (seed-paths in dbt_project.yml, with the
-    key from CHEMSAFE_DATA_KEY, default 'default'), so runs on different data directories
-    never read each other's seeds. A link rather than an absolute seed path because dbt
-    writes each seed's SQL to target/run/<seed path>.
-    """
-    return project_root() / "seeds" / "raw" / data_key(paths)
-
-
-def point_raw_seeds_at(paths: DataPaths) -> None:
-    """Make seeds/raw/<data key> point at this data directory's current load (atomic)."""
-    folder = project_root() / "seeds" / "raw"
-    if folder.is_symlink():  # the single link of earlier versions
-        folder.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
-    swap_link(raw_seed_link(paths), paths.current_seeds, relative=False)
 
 
 def data_paths() -> DataPaths:

@@ -1,9 +1,4 @@
-{#- admin_actions.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'site_id', 'parent': 'stg_ehs__sites', 'parent_key': 'site_id'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_ehs__admin_actions', references, consistency) }}
+{#- admin_actions.csv (행정처분): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('admin_actions') }}

@@ -1,9 +1,4 @@
-{#- contractor_assessments.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'contractor_id', 'parent': 'stg_ehs__contractors', 'parent_key': 'contractor_id'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_ehs__contractor_assessments', references, consistency) }}
+{#- contractor_assessments.csv (협력사 화학안전 평가): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('contractor_assessments') }}

@@ -1,7 +1,4 @@
-{#- contractors.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_ehs__contractors', references, consistency) }}
+{#- contractors.csv (협력사): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('contractors') }}

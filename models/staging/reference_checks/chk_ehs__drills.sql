@@ -1,9 +1,4 @@
-{#- drills.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'site_id', 'parent': 'stg_ehs__sites', 'parent_key': 'site_id'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_ehs__drills', references, consistency) }}
+{#- drills.csv (비상대응 훈련): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('drills') }}

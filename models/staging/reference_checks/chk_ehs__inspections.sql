@@ -1,9 +1,4 @@
-{#- inspections.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'facility_id', 'parent': 'stg_ehs__facilities', 'parent_key': 'facility_id'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_ehs__inspections', references, consistency) }}
+{#- inspections.csv (검사·점검 (system)): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('inspections') }}

@@ -1,9 +1,4 @@
-{#- risk_assessments.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'facility_id', 'parent': 'stg_ehs__facilities', 'parent_key': 'facility_id'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_ehs__risk_assessments', references, consistency) }}
+{#- risk_assessments.csv (위험성평가 (three-axis facility rating)): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('risk_assessments') }}

@@ -1,10 +1,4 @@
-{#- small_quantity_calcs.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'facility_id', 'parent': 'stg_ehs__facilities', 'parent_key': 'facility_id'},
-    {'column': 'cas_no', 'parent': 'stg_ehs__substances', 'parent_key': 'cas_no'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_ehs__small_quantity_calcs', references, consistency) }}
+{#- small_quantity_calcs.csv (소량기준·혼합물 산정): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('small_quantity_calcs') }}

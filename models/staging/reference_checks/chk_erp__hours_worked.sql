@@ -1,9 +1,4 @@
-{#- hours_worked.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'site_id', 'parent': 'stg_ehs__sites', 'parent_key': 'site_id'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_erp__hours_worked', references, consistency) }}
+{#- hours_worked.csv (근로시간 (key: site_id, month)): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('hours_worked') }}

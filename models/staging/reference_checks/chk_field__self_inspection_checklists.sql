@@ -1,9 +1,4 @@
-{#- self_inspection_field.csv: references to accepted rows of other files (orphan_reference)
-    and consistency between them (inconsistent_reference); see
-    macros/staging/check_references.sql. -#}
-{%- set references = [
-    {'column': 'facility_id', 'parent': 'stg_ehs__facilities', 'parent_key': 'facility_id'}
-] -%}
-{%- set consistency = [] -%}
-
-{{ check_references('base_field__self_inspection_checklists', references, consistency) }}
+{#- self_inspection_field.csv (자체점검표 대장 (paper checklist register)): references to accepted rows of other files
+    (orphan_reference) and consistency between them (inconsistent_reference), as the
+    extract contract declares them; see macros/staging/check_references.sql. -#}
+{{ check_references('self_inspection_field') }}

@@ -1,8 +1,8 @@
 """`chemsafe bench`: figures for dbt build vs the engine floor vs pandas, per data size.
 
 For each size (findings) the demo generator writes an extract set (reused when present),
-`chemsafe ingest --parquet` converts it once, then, `repeat` times: `dbt build` of the whole
-project on the big-extract path (raw_source=files, Parquet), the engine floor (the same
+`chemsafe ingest` converts it once, then, `repeat` times: `dbt build` of the whole
+project (its sources read the ingested files directly), the engine floor (the same
 compiled SQL run directly in DuckDB), the pandas baseline (row-by-row apply and vectorised),
 and `chemsafe reconcile` of the latest quarter. Figures are medians over the repetitions.
 """
@@ -26,10 +26,9 @@ from chemsafe.bench.measure import Measurement, measure
 from chemsafe.bench.pandas_baseline import score_apply, score_vectorised, timed
 from chemsafe.dbt_runner import dbt_env, dbt_executable
 from chemsafe.demo import DEFAULT_SEED, generate
-from chemsafe.paths import DataPaths, point_raw_seeds_at, project_root
+from chemsafe.paths import DataPaths, project_root
 
 FINDINGS_PER_SCALE = 1260.0  # the demo generator writes ~1,260 findings per unit of scale
-FILES_VARS = json.dumps({"raw_source": "files", "raw_file_format": "parquet"})
 
 FINDINGS_SQL = """
 select finding_id, facility_id, cast(found_on as timestamp) as found_on,
@@ -178,12 +177,11 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     paths.root.mkdir(parents=True, exist_ok=True)
     env = dbt_env(paths)
     chemsafe = str(Path(sys.executable).parent / "chemsafe")
-    ingest = _check(measure([chemsafe, "ingest", str(extracts), "--parquet"], env,
+    ingest = _check(measure([chemsafe, "ingest", str(extracts)], env,
                             project_root(), log), "ingest", log)
     result.ingest_s = ingest.wall_s
-    point_raw_seeds_at(paths)
     root_dir = project_root()
-    dbt_cmd = [dbt_executable(), "build", "--vars", FILES_VARS, "--project-dir", str(root_dir),
+    dbt_cmd = [dbt_executable(), "build", "--project-dir", str(root_dir),
                "--profiles-dir", str(root_dir)]
     floor_cmd = [sys.executable, "-m", "chemsafe.bench.floor",
                  str(paths.dbt_target / "manifest.json"), str(paths.warehouse),

@@ -1,8 +1,4 @@
-{#- contractors.csv (협력사): trimmed, de-duplicated, typed; single-file
-    rejections assigned (see macros/staging/parse_extract.sql). -#}
-{%- set columns = [
-    {'name': 'contractor_id', 'type': 'text'},
-    {'name': 'contractor_name', 'type': 'text', 'required': false}
-] -%}
-
-{{ parse_extract('contractors', columns, key=['contractor_id']) }}
+{#- contractors.csv (협력사): the single-file rules of the extract contract in one
+    pass (trim, collapse exact duplicates, type, first failing rule, key conflicts), read
+    from the contract; see macros/staging/parse_extract.sql. -#}
+{{ parse_extract('contractors') }}

@@ -1,12 +1,4 @@
-{#- moc_records.csv (변경관리): trimmed, de-duplicated, typed; single-file
-    rejections assigned (see macros/staging/parse_extract.sql). -#}
-{%- set columns = [
-    {'name': 'change_id', 'type': 'text'},
-    {'name': 'facility_id', 'type': 'text'},
-    {'name': 'change_type', 'type': 'code', 'code_set': 'change_type'},
-    {'name': 'implemented_on', 'type': 'date'},
-    {'name': 'moc_approved_on', 'type': 'date', 'required': false},
-    {'name': 'effect_verified_on', 'type': 'date', 'required': false}
-] -%}
-
-{{ parse_extract('moc_records', columns, key=['change_id']) }}
+{#- moc_records.csv (변경관리): the single-file rules of the extract contract in one
+    pass (trim, collapse exact duplicates, type, first failing rule, key conflicts), read
+    from the contract; see macros/staging/parse_extract.sql. -#}
+{{ parse_extract('moc_records') }}

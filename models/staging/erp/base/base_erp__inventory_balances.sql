@@ -1,11 +1,4 @@
-{#- inventory_system.csv (시스템 재고): trimmed, de-duplicated, typed; single-file
-    rejections assigned (see macros/staging/parse_extract.sql). -#}
-{%- set columns = [
-    {'name': 'reference_date', 'type': 'date'},
-    {'name': 'facility_id', 'type': 'text'},
-    {'name': 'cas_no', 'type': 'cas'},
-    {'name': 'quantity_kg', 'type': 'number'},
-    {'name': 'max_instant_kg', 'type': 'number'}
-] -%}
-
-{{ parse_extract('inventory_system', columns, key=['reference_date', 'facility_id', 'cas_no']) }}
+{#- inventory_system.csv (시스템 재고 (ERP/EHS system)): the single-file rules of the extract contract in one
+    pass (trim, collapse exact duplicates, type, first failing rule, key conflicts), read
+    from the contract; see macros/staging/parse_extract.sql. -#}
+{{ parse_extract('inventory_system') }}

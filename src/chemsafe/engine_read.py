@@ -1,0 +1,177 @@
+"""Convert one extract file with DuckDB's CSV reader, guided by a byte scan of the file.
+
+The scan (``chemsafe.record_scan``) has already found, from the file's bytes, where every
+record starts (its physical line), how many fields it has and which lines are blank.
+DuckDB then reads the records that have the header's field count, in one pass at engine
+speed, and writes the converted file (physical line, contract columns in order, extra
+columns as JSON) that the dbt sources read. Python never touches a record, except the
+few malformed ones it sets aside.
+
+The two readers must agree: DuckDB must return exactly the records the scan counted, in
+order. When they do not (or DuckDB refuses the file), ``EngineReadFailed`` is raised and
+the caller reads the file record by record instead, so a disagreement costs time, never
+a record.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from chemsafe.record_scan import FileScan
+
+# The white space a cell is trimmed of (macros/cross_db/trim_whitespace.sql, DuckDB):
+# space, tab, LF, CR, no-break space, ideographic space.
+TRIM_CHARS = " \t\n\r\u00a0\u3000"
+MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
+
+
+class EngineReadFailed(Exception):
+    """DuckDB and the byte scan disagree about the file: read it record by record."""
+
+
+@dataclass(frozen=True)
+class Malformed:
+    line: int
+    field_count: int
+    column_name: str  # the column of an over-long cell; '' for a wrong field count
+    raw_text: str
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def record_text(data: bytes, start: int, end: int) -> str:
+    return data[start:end].decode("utf-8", errors="replace")
+
+
+def _good_copy(data: bytes, starts: np.ndarray, ends: np.ndarray, good: np.ndarray,
+               target: Path) -> None:
+    """Write the good records, and nothing else, to target.
+
+    Records are copied as runs: consecutive good records with no blank line between them
+    are one slice of the file, so the loop is over the few breaks, not over records.
+    """
+    as_bytes = np.frombuffer(data, dtype=np.uint8)
+    at_end = np.minimum(ends, len(data) - 1)
+    terminator = 1 + (as_bytes[at_end] == 0x0D)  # LF, or CR LF
+    clean_next = starts[1:] == ends[:-1] + terminator[:-1]  # no blank line in between
+    cont = good[:-1] & good[1:] & clean_next
+    first = np.flatnonzero(good & ~np.concatenate(([False], cont)))
+    last = np.flatnonzero(good & ~np.concatenate((cont, [False])))
+    with target.open("wb") as out:
+        for a, b in zip(first.tolist(), last.tolist(), strict=True):
+            out.write(data[int(starts[a]):int(ends[b])])
+            out.write(b"\n")
+
+
+def convert_with_engine(
+    *,
+    source: Path,
+    data: bytes,
+    scan: FileScan,
+    width: int,
+    positions: list[int],
+    extras: list[tuple[str, int]],
+    header: list[str],
+    column_names: list[str],
+    out_path: Path,
+    work_dir: Path,
+    max_cell_chars: int,
+) -> tuple[int, list[Malformed]]:
+    """Write the converted file; return (records read, malformed records)."""
+    lines, starts, ends, fields, _ = scan.records()
+    data_lines, data_starts, data_ends, data_fields = lines[1:], starts[1:], ends[1:], fields[1:]
+    right_width = data_fields == width
+    malformed = [
+        Malformed(int(line), int(count), "", record_text(data, int(s), int(e)))
+        for line, count, s, e in zip(
+            data_lines[~right_width], data_fields[~right_width], data_starts[~right_width],
+            data_ends[~right_width], strict=True)
+    ]
+    read_path = source
+    good = np.concatenate(([True], right_width))
+    plain = scan.blank_lines == 0 and bool(np.all(right_width)) and int(starts[0]) == 0
+    if not plain:
+        read_path = work_dir / f".{out_path.stem}.engine-input.csv"
+        _good_copy(data, starts, ends, good, read_path)
+    try:
+        _read_and_write(read_path, data, data_lines[right_width],
+                               data_starts[right_width], data_ends[right_width], width,
+                               positions, extras, header, column_names, out_path,
+                               max_cell_chars, malformed)
+    finally:
+        if read_path != source:
+            read_path.unlink(missing_ok=True)
+    malformed.sort(key=lambda m: m.line)
+    return len(data_lines), malformed
+
+
+def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.ndarray,
+                    ends: np.ndarray, width: int, positions: list[int],
+                    extras: list[tuple[str, int]], header: list[str], column_names: list[str],
+                    out_path: Path, max_cell_chars: int,
+                    malformed: list[Malformed]) -> int:
+    names = [f"c{i}" for i in range(width)]
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    con = duckdb.connect()
+    try:
+        con.execute("set preserve_insertion_order = true")
+        con.execute(f"set memory_limit = {_sql_text(os.environ.get(MEMORY_LIMIT_ENV, '1500MB'))}")
+        try:
+            con.execute(
+                "create temp table records as select * from read_csv("
+                f"{_sql_text(str(read_path))}, header = false, auto_detect = false, "
+                f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
+                "strict_mode = true, null_padding = false, parallel = false, "
+                "max_line_size = 67108864)"
+            )
+        except duckdb.Error as exc:
+            raise EngineReadFailed(str(exc)) from exc
+        ((count,),) = con.execute("select count(*) from records").fetchall()
+        if count != len(lines) + 1:
+            raise EngineReadFailed(
+                f"DuckDB read {count} records where the scan found {len(lines) + 1}")
+        con.register("record_lines", pa.table({
+            "i": pa.array(np.arange(1, len(lines) + 1, dtype=np.int64)),
+            "line": pa.array(lines.astype(np.int64)),
+        }))
+        too_long = " or ".join(f"coalesce(length({n}), 0) > {max_cell_chars}" for n in names)
+        long_rows = con.execute(
+            f"select rowid, {', '.join(names)} from records where rowid > 0 and ({too_long}) "
+            "order by rowid").fetchall()
+        for row in long_rows:
+            i = int(row[0]) - 1
+            at = next(k for k, cell in enumerate(row[1:]) if cell and len(cell) > max_cell_chars)
+            column = header[at].strip().lower() or f"field {at + 1}"
+            malformed.append(Malformed(int(lines[i]), width, column,
+                                       record_text(data, int(starts[i]), int(ends[i]))))
+        trim = _sql_text(TRIM_CHARS)
+        extra_json = (
+            "json_object(" + ", ".join(
+                f"{_sql_text(name)}, coalesce(trim(c{idx}, {trim}), '')" for name, idx in extras)
+            + ")" if extras else "null"
+        )
+        selected = ", ".join(f"c{p} as \"{name}\"" for p, name in
+                             zip(positions, column_names, strict=True))
+        con.execute(
+            f"copy (select record_lines.line as _line, {selected}, {extra_json} as _extras "
+            "from records join record_lines on records.rowid = record_lines.i "
+            f"where not ({too_long}) order by record_lines.line) "
+            f"to {_sql_text(str(out_path))} (header true, delimiter ',', quote '\"', "
+            "escape '\"')"
+        )
+        return int(count) - 1 - len(long_rows)
+    finally:
+        con.close()
+
+
+def header_fields(data: bytes, start: int, end: int) -> list[str]:
+    return next(csv.reader([data[start:end].decode("utf-8")]))

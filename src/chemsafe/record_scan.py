@@ -1,0 +1,166 @@
+"""Where the records of a CSV file start, found from its bytes at array speed.
+
+The contract's quoting is RFC 4180: a quote opens a cell only at the start of it, and
+inside a quoted cell a quote is either doubled or closes the cell. When every quote of a
+file follows that rule, a line break ends a record exactly when an even number of quotes
+precedes it, and a comma separates two cells exactly when an even number of quotes
+precedes it: record boundaries, physical start lines and field counts then follow from the
+positions of quotes, commas and line breaks alone, which numpy finds without a Python
+step per record.
+
+``scan_records`` returns None when the file is outside that rule (a quote inside an
+unquoted cell, a quote that closes a cell and is followed by more text, a lone carriage
+return as a line break, a record too long for one chunk): the caller then reads the file
+record by record instead (``chemsafe.ingest.RecordReader``), so a file is never read
+differently from the contract, only more slowly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+QUOTE, COMMA, LF, CR = 0x22, 0x2C, 0x0A, 0x0D
+CHUNK_BYTES = 64 << 20
+
+# A line that is blank: only the white space Python's str.strip() removes (ASCII white
+# space and separators, NBSP, NEL, the Unicode spaces), in UTF-8.
+_BLANK_LINE = re.compile(
+    rb"^(?:[ \t\x0b\x0c\r\x1c-\x1f]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+    rb"|\xe2\x81\x9f|\xe3\x80\x80)*$",
+    re.M,
+)
+
+
+@dataclass
+class FileScan:
+    """What a scan found in one file (UTF-8 bytes, no byte-order mark)."""
+
+    physical_lines: int = 0
+    blank_lines: int = 0
+    # per record (header included), in file order: first physical line, byte range
+    # [start, end) without the line break that ends it, and number of fields
+    start_lines: list[np.ndarray] = field(default_factory=list)
+    starts: list[np.ndarray] = field(default_factory=list)
+    ends: list[np.ndarray] = field(default_factory=list)
+    fields: list[np.ndarray] = field(default_factory=list)
+    spans: list[np.ndarray] = field(default_factory=list)
+
+    def records(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        def cat(parts: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+        return (cat(self.start_lines), cat(self.starts), cat(self.ends), cat(self.fields),
+                cat(self.spans))
+
+
+class NotRfc4180(Exception):
+    """The file's quoting is outside RFC 4180: read it record by record instead."""
+
+
+def _quotes_follow_the_rule(a: np.ndarray, q: np.ndarray) -> bool:
+    """Every quote opens a cell (even count before it, at a cell start), or, inside a
+    quoted cell, is doubled or closes the cell (followed by a comma, a line end or EOF)."""
+    if len(q) == 0:
+        return True
+    n = len(a)
+    prev = np.where(q > 0, a[np.maximum(q - 1, 0)], LF)
+    nxt = np.where(q < n - 1, a[np.minimum(q + 1, n - 1)], COMMA)
+    opening = (np.arange(len(q)) % 2) == 0
+    # an opening quote starts a cell, or is the second of a doubled quote
+    after_pair = np.zeros(len(q), dtype=bool)
+    after_pair[1:] = q[1:] - q[:-1] == 1
+    opens_ok = (prev == COMMA) | (prev == LF) | after_pair
+    closes_ok = (nxt == COMMA) | (nxt == LF) | (nxt == CR) | (nxt == QUOTE)
+    return bool(np.all(np.where(opening, opens_ok, closes_ok)))
+
+
+def _scan_block(block: bytes, base: int, first_line: int, scan: FileScan, final: bool) -> int:
+    """Scan whole records of `block`; return how many bytes were consumed."""
+    a = np.frombuffer(block, dtype=np.uint8)
+    q = np.flatnonzero(a == QUOTE)
+    nl = np.flatnonzero(a == LF)
+    cr = np.flatnonzero(a == CR)
+    inside = cr[cr < len(a) - 1]
+    if np.any(a[inside + 1] != LF) or (final and len(cr) and cr[-1] == len(a) - 1):
+        raise NotRfc4180("a carriage return that is not part of CR LF")
+    if np.any(a == 0):
+        raise NotRfc4180("a NUL byte")
+    if not _quotes_follow_the_rule(a, q):
+        raise NotRfc4180("a quote inside an unquoted cell or after a closing quote")
+    even = (np.searchsorted(q, nl) % 2) == 0
+    boundaries = nl[even]  # the LF that ends each record
+    if final:
+        if len(q) % 2:
+            raise NotRfc4180("a quote that never closes")
+        consumed = len(a)
+        ends_lf = boundaries
+        tail = len(a) > 0 and (len(boundaries) == 0 or boundaries[-1] != len(a) - 1)
+    else:
+        if len(boundaries) == 0:
+            raise NotRfc4180("a record longer than a scan chunk")
+        consumed = int(boundaries[-1]) + 1
+        ends_lf = boundaries
+        tail = False
+    starts = np.concatenate(([0], ends_lf + 1))[: len(ends_lf) + (1 if tail else 0)]
+    ends = ends_lf.copy() if not tail else np.concatenate((ends_lf, [len(a)]))
+    # a record's end excludes its CR LF / LF
+    has_cr = np.zeros(len(ends), dtype=bool)
+    inner = ends[: len(ends_lf)]
+    has_cr[: len(ends_lf)] = (inner > 0) & (a[np.maximum(inner - 1, 0)] == CR)
+    ends_text = ends - has_cr
+    lines_before = np.searchsorted(nl, starts)  # LFs before each record start
+    start_lines = first_line + lines_before
+    end_lines = first_line + np.searchsorted(nl, np.maximum(ends_text - 1, starts))
+    spans = end_lines - start_lines + 1
+    # blank records: one line of white space only
+    blank = np.zeros(len(starts), dtype=bool)
+    single = spans == 1
+    if np.any(single):
+        blank_starts = np.fromiter(
+            (m.start() for m in _BLANK_LINE.finditer(block, 0, consumed)), dtype=np.int64)
+        blank[single] = np.isin(starts[single], blank_starts)
+    # fields: commas outside quotes, counted per record
+    c = np.flatnonzero(a[:consumed] == COMMA)
+    c = c[(np.searchsorted(q, c) % 2) == 0]
+    owner = np.searchsorted(starts, c, side="right") - 1
+    fields = np.bincount(owner, minlength=len(starts)) + 1
+    keep = ~blank
+    scan.blank_lines += int(blank.sum())
+    scan.start_lines.append(start_lines[keep])
+    scan.starts.append(starts[keep] + base)
+    scan.ends.append(ends_text[keep] + base)
+    scan.fields.append(fields[keep])
+    scan.spans.append(spans[keep])
+    scan.physical_lines += int(np.count_nonzero(a[:consumed] == LF))
+    if final and tail:
+        scan.physical_lines += 1
+    return consumed
+
+
+def scan_records(path: Path, chunk: int = CHUNK_BYTES) -> FileScan | None:
+    """Scan a UTF-8 file (no BOM); None when it must be read record by record."""
+    scan = FileScan()
+    try:
+        with path.open("rb") as handle:
+            carry = b""
+            base = 0
+            line = 1
+            while True:
+                data = handle.read(chunk)
+                final = not data
+                block = carry + data
+                if final:
+                    if block:
+                        _scan_block(block, base, line, scan, final=True)
+                    break
+                consumed = _scan_block(block, base, line, scan, final=False)
+                line += block.count(b"\n", 0, consumed)
+                base += consumed
+                carry = block[consumed:]
+    except NotRfc4180:
+        return None
+    return scan

@@ -1,0 +1,254 @@
+"""Contract 1.1 at the front door: every physical line accounted for, the 20-line record
+limit, the 32,767-character cell limit, exact file names and no links out of the folder.
+
+The stray-quote cases reproduce what a new user saw: one `"` at the start of the last
+cell of line 10 of risk_assessments.csv made the reader swallow 76 of 85 records into one
+cell while the load summary said nothing was lost. Expected figures are counted by hand
+from the files written here (or by plain Python over the file's bytes), never taken from
+the program.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from chemsafe.ingest import IngestError, count_physical_lines, ingest
+from chemsafe.paths import DataPaths
+from conftest import DEMO_EXTRACTS, FIXTURES, chemsafe, query
+
+BAD_ROWS = FIXTURES / "bad_rows"
+ADMIN_HEADER = "action_id,site_id,issued_on,action_type,legal_basis,amount_krw"
+LONG_CELL = "x" * 32_768  # one character over the contract's cell limit
+ADMIN_LINES = [
+    ADMIN_HEADER,                                          # 1 header
+    "A01,S01,2025-03-02,FINE,제13조,1000000",              # 2 accepted
+    "",                                                    # 3 blank
+    'A02,S01,2025-04-01,FINE,"a ""quoted"" word",500',     # 4 accepted: escaped quotes
+    'A03,S01,2025-05-01,FINE,"제13조',                     # 5 a quote opens here ...
+    "위반 내용",                                            # 6 ... runs on ...
+    '끝",700,extra',                                       # 7 ... and closes: 7 fields
+    f"A04,S01,2025-06-01,FINE,{LONG_CELL},100",            # 8 cell over the limit
+    "A05,S01,2025-07-01,FINE,,200",                        # 9 accepted
+    "   ",                                                 # 10 blank (white space only)
+    "A06,S01,2025-08-01,FINE," + "x" * 32_767 + ",300",    # 11 cell exactly at the limit
+]
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _put_quote_at_last_cell(path: Path, line_number: int) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    head, _, _ = lines[line_number - 1].rpartition(",")
+    last = lines[line_number - 1].rpartition(",")[2]
+    lines[line_number - 1] = f'{head},"{last}'
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+# --- the stray quote fails the file, naming the line -------------------------------
+
+
+@pytest.mark.parametrize(("file_name", "line"), [
+    ("risk_assessments.csv", 10),  # the case a user saw: the last cell of line 10
+    ("findings.csv", 40),  # the findings case: a quote opening a remarks cell
+])
+def test_stray_quote_fails_the_load_naming_file_and_line(tmp_path, file_name, line):
+    extracts = _copy(DEMO_EXTRACTS, tmp_path / "extracts")
+    # the demo file has no other quote after this line, so the record would run on to
+    # the end of the file: far more than 20 physical lines
+    assert '"' not in "".join(
+        (extracts / file_name).read_text(encoding="utf-8").split("\n")[line - 1:])
+    _put_quote_at_last_cell(extracts / file_name, line)
+    data_dir = tmp_path / "data"
+
+    result = chemsafe(data_dir, "ingest", str(extracts), check=False)
+
+    assert result.returncode != 0
+    assert file_name in result.stderr
+    assert f"line {line}" in result.stderr
+    assert "20 physical lines" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Nothing was loaded" in result.stderr  # a fresh data directory: no earlier load
+    assert not (data_dir / "ingest" / "current").exists()
+
+
+def _contractors(tmp_path: Path, spanned: int) -> Path:
+    """bad_rows with contractors.csv holding one record whose quoted name spans `spanned`
+    physical lines (from line 2), then one ordinary record."""
+    extracts = _copy(BAD_ROWS, tmp_path / f"extracts-{spanned}")
+    name = "\n".join(f"part {i}" for i in range(spanned))
+    (extracts / "contractors.csv").write_text(
+        f'contractor_id,contractor_name\nC01,"{name}"\nC02,plain\n', encoding="utf-8")
+    return extracts
+
+
+def test_a_record_of_exactly_20_lines_loads(tmp_path):
+    result = ingest(_contractors(tmp_path, 20), DataPaths(tmp_path / "data"))
+    contractors = next(r for r in result.files if r.extract.name == "contractors")
+    # header (1) + the 20-line record + C02 (1) = 22 physical lines
+    assert (contractors.records_read, contractors.physical_lines,
+            contractors.record_lines, contractors.blank_lines) == (2, 22, 22, 0)
+
+
+def test_a_record_of_21_lines_fails_the_load(tmp_path):
+    paths = DataPaths(tmp_path / "data")
+    with pytest.raises(IngestError) as failure:
+        ingest(_contractors(tmp_path, 21), paths)
+    assert "contractors.csv" in str(failure.value)
+    assert "line 2" in str(failure.value)
+    assert not paths.current_seeds.exists()
+
+
+# --- physical lines, malformed records and the cell limit, through the warehouse --------
+
+
+@dataclass(frozen=True)
+class Built:
+    extracts: Path
+    warehouse: Path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("lines")
+    extracts = _copy(BAD_ROWS, root / "extracts")
+    (extracts / "admin_actions.csv").write_text("\n".join(ADMIN_LINES) + "\n",
+                                                encoding="utf-8")
+    data_dir = root / "data"
+    chemsafe(data_dir, "ingest", str(extracts))
+    chemsafe(data_dir, "build", "--select", "+load_summary", "+quarantine",
+             "stg_ehs__admin_actions",
+             "--indirect-selection", "cautious")
+    return Built(extracts, data_dir / "chemsafe.duckdb")
+
+
+def _lines_by_plain_python(path: Path) -> int:
+    """Physical lines by a second, simple method: split the decoded text as the contract
+    means lines (LF, CR LF, lone CR)."""
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+
+
+@pytest.mark.slow
+def test_every_physical_line_of_every_file_is_accounted_for(built):
+    rows = query(built.warehouse,
+                 "select source_file, physical_lines, blank_lines, record_lines, "
+                 "lines_unaccounted, rows_unaccounted from audit.load_summary")
+    assert len(rows) == 23
+    for source_file, physical, blank, record_lines, lines_lost, rows_lost in rows:
+        assert physical == _lines_by_plain_python(built.extracts / source_file), source_file
+        assert physical == blank + record_lines, source_file
+        assert (lines_lost, rows_lost) == (0, 0), source_file
+
+
+@pytest.mark.slow
+def test_admin_actions_lines_and_records_by_hand(built):
+    assert query(built.warehouse,
+                 "select physical_lines, blank_lines, record_lines, records_read "
+                 "from audit.load_summary where source_file = 'admin_actions.csv'") == [
+        # 11 lines: 2 blank (3, 10); header + A01, A02, A03 (3 lines), A04, A05, A06 = 9
+        (11, 2, 9, 6)]
+    assert query(built.warehouse,
+                 "select action_id from staging.stg_ehs__admin_actions order by 1") == [
+        ("A01",), ("A02",), ("A05",), ("A06",)]
+    assert query(built.warehouse,
+                 "select legal_basis from staging.stg_ehs__admin_actions "
+                 "where action_id = 'A02'") == [('a "quoted" word',)]
+
+
+@pytest.mark.slow
+def test_wrong_field_count_and_over_long_cell_are_malformed_rows(built):
+    rows = query(built.warehouse,
+                 "select line_number, column_name, reason_code, raw_value "
+                 "from audit.quarantine where source_file = 'admin_actions.csv' "
+                 "order by line_number")
+    assert [(line, column, reason) for line, column, reason, _ in rows] == [
+        (5, None, "malformed_row"),  # the quote of line 5 closes on line 7: 7 fields, not 6
+        (8, "legal_basis", "malformed_row"),  # 32,768 characters
+    ]
+    spanning, too_long = rows[0][3], rows[1][3]
+    assert spanning.startswith("A03,S01,2025-05-01,FINE,") and "위반 내용" in spanning
+    assert too_long.startswith("A04,S01,2025-06-01,FINE,xxx")
+    assert "[cut: the record is" in too_long
+    assert len(too_long) < 2_000
+
+
+def test_physical_line_count_from_bytes(tmp_path):
+    cases = {
+        b"": 0, b"a": 1, b"a\n": 1, b"a\nb": 2, b"a\r\nb\r\n": 2, b"a\rb\r": 2,
+        b"\n\n": 2, "\ufeff가,나\n다".encode(): 2, "가\r\n".encode("cp949"): 1,
+    }
+    for data, expected in cases.items():
+        path = tmp_path / "f.csv"
+        path.write_bytes(data)
+        assert count_physical_lines(path) == expected, data
+
+
+def test_crlf_split_across_read_chunks_counts_once(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"x" * ((1 << 20) - 1) + b"\r\n" + b"y\r\n")
+    assert count_physical_lines(path) == 2
+
+
+# --- exact names, regular files inside the folder -----------------------------------
+
+
+def test_file_name_in_other_case_is_not_the_contract_file(tmp_path):
+    extracts = _copy(BAD_ROWS, tmp_path / "extracts")
+    (extracts / "findings.csv").rename(extracts / "Findings.csv")
+    data_dir = tmp_path / "data"
+    result = chemsafe(data_dir, "ingest", str(extracts), check=False)
+    assert result.returncode != 0
+    assert "missing extract file(s): findings.csv" in result.stderr
+    assert "Findings.csv" in result.stderr and "case" in result.stderr
+    assert not (data_dir / "ingest" / "current").exists()
+
+
+def test_link_out_of_the_folder_fails_the_load(tmp_path):
+    extracts = _copy(BAD_ROWS, tmp_path / "extracts")
+    outside = tmp_path / "elsewhere.csv"
+    (extracts / "sites.csv").rename(outside)
+    os.symlink(outside, extracts / "sites.csv")
+    result = chemsafe(tmp_path / "data", "ingest", str(extracts), check=False)
+    assert result.returncode != 0
+    assert "sites.csv" in result.stderr and "outside the extract folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_link_inside_the_folder_loads(tmp_path):
+    extracts = _copy(BAD_ROWS, tmp_path / "extracts")
+    (extracts / "originals").mkdir()
+    (extracts / "sites.csv").rename(extracts / "originals" / "sites.csv")
+    os.symlink(Path("originals") / "sites.csv", extracts / "sites.csv")
+    result = ingest(extracts, DataPaths(tmp_path / "data"))
+    assert next(r for r in result.files if r.extract.name == "sites").records_read > 0
+
+
+def test_a_folder_named_like_an_extract_fails_the_load(tmp_path):
+    extracts = _copy(BAD_ROWS, tmp_path / "extracts")
+    (extracts / "sites.csv").unlink()
+    (extracts / "sites.csv").mkdir()
+    with pytest.raises(IngestError, match=r"sites\.csv: is not a regular file"):
+        ingest(extracts, DataPaths(tmp_path / "data"))
+
+
+def test_missing_folder_says_it_does_not_exist(tmp_path):
+    result = chemsafe(tmp_path / "data", "ingest", str(tmp_path / "no-such-folder"),
+                      check=False)
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
