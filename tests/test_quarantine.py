@@ -1,7 +1,8 @@
 """Rejection end to end: the bad_rows fixture through `chemsafe ingest` + `chemsafe build`.
 
-Every expectation below was worked out by hand from shared/extract_contract.md and the
-fixture files (tests/fixtures/README.md explains each row); none of it was copied from
+Every expectation below was worked out by hand from the extract contract
+(docs/extract_contract.md) and the fixture files (tests/fixtures/README.md explains each
+row); none of it was copied from
 the program's output. If the warehouse disagrees, re-read the contract before touching
 an expectation.
 """

@@ -15,7 +15,7 @@ _INTRO = """\
 이 폴더는 생성기가 만든 결과물이므로 직접 수정하지 말고 다시 생성하십시오.
 
 A demo drop of the fictional chemical company **{company_en}**, laid out as fixed by
-`shared/extract_contract.md`. The company, its sites, people and events are fictional; the
+`docs/extract_contract.md`. The company, its sites, people and events are fictional; the
 CAS numbers and the industrial regions are real. The folder is generated: do not edit it by
 hand, regenerate it:
 
