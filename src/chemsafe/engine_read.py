@@ -130,8 +130,7 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
                 "create temp table records as select * from read_csv("
                 f"{_sql_text(str(read_path))}, header = false, auto_detect = false, "
                 f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
-                "strict_mode = true, null_padding = false, parallel = false, "
-                "max_line_size = 67108864)"
+                "strict_mode = true, null_padding = false, max_line_size = 67108864)"
             )
         except duckdb.Error as exc:
             raise EngineReadFailed(str(exc)) from exc
@@ -139,16 +138,19 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
         if count != len(lines) + 1:
             raise EngineReadFailed(
                 f"DuckDB read {count} records where the scan found {len(lines) + 1}")
+        # the physical line of every record DuckDB returned, in the same order (the
+        # header first): joined by position, as DuckDB keeps the file's order
         con.register("record_lines", pa.table({
-            "i": pa.array(np.arange(1, len(lines) + 1, dtype=np.int64)),
-            "line": pa.array(lines.astype(np.int64)),
+            "line": pa.array(np.concatenate(([0], lines)).astype(np.int64)),
         }))
         too_long = " or ".join(f"coalesce(length({n}), 0) > {max_cell_chars}" for n in names)
         long_rows = con.execute(
-            f"select rowid, {', '.join(names)} from records where rowid > 0 and ({too_long}) "
-            "order by rowid").fetchall()
+            f"select line, {', '.join(names)} from records positional join record_lines "
+            f"where line > 0 and ({too_long}) order by line").fetchall()
+        data_line_index = {int(line): k for k, line in enumerate(lines.tolist())} \
+            if long_rows else {}
         for row in long_rows:
-            i = int(row[0]) - 1
+            i = data_line_index[int(row[0])]
             at = next(k for k, cell in enumerate(row[1:]) if cell and len(cell) > max_cell_chars)
             column = header[at].strip().lower() or f"field {at + 1}"
             malformed.append(Malformed(int(lines[i]), width, column,
@@ -162,9 +164,9 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
         selected = ", ".join(f"c{p} as \"{name}\"" for p, name in
                              zip(positions, column_names, strict=True))
         con.execute(
-            f"copy (select record_lines.line as _line, {selected}, {extra_json} as _extras "
-            "from records join record_lines on records.rowid = record_lines.i "
-            f"where not ({too_long}) order by record_lines.line) "
+            f"copy (select line as _line, {selected}, {extra_json} as _extras "
+            "from records positional join record_lines "
+            f"where line > 0 and not ({too_long})) "
             f"to {_sql_text(str(out_path))} (header true, delimiter ',', quote '\"', "
             "escape '\"')"
         )

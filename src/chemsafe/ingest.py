@@ -327,7 +327,9 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
     for item in malformed:
         malformed_writer.writerow([extract.file_name, item.line, item.field_count, len(header),
                                    item.column_name, shown_raw_text(item.raw_text)])
-    result.physical_lines = count_physical_lines(result.source_path)
+    # the scan counted the line breaks in the bytes (a lone CR sends a file to the
+    # record-by-record reader); blank lines and record spans were derived separately
+    result.physical_lines = scan.physical_lines
     result.blank_lines = scan.blank_lines
     result.record_lines = int(spans.sum())
     if result.physical_lines != result.blank_lines + result.record_lines:

@@ -33,6 +33,10 @@ _BLANK_LINE = re.compile(
     rb"|\xe2\x81\x9f|\xe3\x80\x80)*$",
     re.M,
 )
+# the bytes a blank line can start with (its first byte, or the line break of an empty one)
+_BLANK_FIRST_BYTES = np.array(
+    [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0xC2, 0xE1, 0xE2, 0xE3],
+    dtype=np.uint8)
 
 
 @dataclass
@@ -119,10 +123,11 @@ def _scan_block(block: bytes, base: int, first_line: int, scan: FileScan, final:
     # blank records: one line of white space only
     blank = np.zeros(len(starts), dtype=bool)
     single = spans == 1
-    if np.any(single):
-        blank_starts = np.fromiter(
-            (m.start() for m in _BLANK_LINE.finditer(block, 0, consumed)), dtype=np.int64)
-        blank[single] = np.isin(starts[single], blank_starts)
+    # only a line that starts with white space (or is empty) can be blank: check those
+    first = a[np.minimum(starts, len(a) - 1)] if len(a) else np.zeros(0, dtype=np.uint8)
+    candidate = single & ((starts >= len(a)) | np.isin(first, _BLANK_FIRST_BYTES))
+    for i in np.flatnonzero(candidate).tolist():
+        blank[i] = _BLANK_LINE.match(block, int(starts[i]), int(ends_text[i])) is not None
     # fields: commas outside quotes, counted per record
     c = np.flatnonzero(a[:consumed] == COMMA)
     c = c[(np.searchsorted(q, c) % 2) == 0]
