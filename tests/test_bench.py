@@ -12,7 +12,8 @@ from conftest import chemsafe
 REQUIRED = ("findings", "dbt_build_s", "dbt_peak_mb", "floor_s", "pandas_apply_s",
             "pandas_vectorised_s", "reconcile_s", "reconcile_peak_mb", "cpus", "memory_gb",
             "date", "dbt_over_floor", "apply_over_dbt", "vectorised_over_dbt", "dbt_scoring_s",
-            "apply_over_scoring")
+            "apply_over_scoring", "ingest_peak_mb", "read_csv_s", "ingest_over_read_csv",
+            "single_pass_s", "dbt_staging_fi_s", "staging_over_single_pass")
 
 
 def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
@@ -27,10 +28,12 @@ def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
         missing = [k for k in REQUIRED if size.get(k) is None]
         assert missing == [], missing
         assert size["aggregates_agree"] is True
+        # the hand-written single pass accepts and rejects what the dbt staging does
+        assert size["single_pass_agrees"] is True
         # the scoring path is a part of the whole build
         assert 0 < size["dbt_scoring_s"] < size["dbt_build_s"]
         assert math.isclose(size["total_score_dbt"], size["total_score_floor"], rel_tol=1e-9)
         assert math.isclose(size["total_score_dbt"], size["total_score_pandas"], rel_tol=1e-9)
     assert figures[1]["findings"] > figures[0]["findings"] > 500
     table = (results / "latest.md").read_text()
-    assert table.count("\n| ") >= 2 and "CPUs" in table
+    assert table.count("\n| ") >= 4 and "CPUs" in table and "ingest/read_csv" in table

@@ -45,4 +45,4 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for r in results:
         for note in r.notes:
             print(f"{r.target_findings:,}: {note}")
-    return 0 if all(r.aggregates_agree for r in results) else 1
+    return 0 if all(r.aggregates_agree and r.single_pass_agrees for r in results) else 1

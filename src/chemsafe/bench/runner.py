@@ -24,6 +24,7 @@ import pandas as pd
 
 from chemsafe.bench.measure import Measurement, measure
 from chemsafe.bench.pandas_baseline import score_apply, score_vectorised, timed
+from chemsafe.bench.single_pass import dbt_staging_seconds, run_single_pass
 from chemsafe.dbt_runner import dbt_env, dbt_executable
 from chemsafe.demo import DEFAULT_SEED, generate
 from chemsafe.paths import DataPaths, project_root
@@ -57,6 +58,13 @@ class SizeResult:
     generate_s: float | None = None
     ingest_s: float | None = None
     dbt_build_s: float | None = None
+    ingest_peak_mb: float | None = None
+    read_csv_s: float | None = None
+    ingest_over_read_csv: float | None = None
+    single_pass_s: float | None = None
+    dbt_staging_fi_s: float | None = None
+    staging_over_single_pass: float | None = None
+    single_pass_agrees: bool | None = None
     dbt_peak_mb: float | None = None
     floor_s: float | None = None
     floor_peak_mb: float | None = None
@@ -179,7 +187,12 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     chemsafe = str(Path(sys.executable).parent / "chemsafe")
     ingest = _check(measure([chemsafe, "ingest", str(extracts)], env,
                             project_root(), log), "ingest", log)
-    result.ingest_s = ingest.wall_s
+    result.ingest_s, result.ingest_peak_mb = ingest.wall_s, ingest.peak_mb
+    floor_read = _check(measure([sys.executable, "-m", "chemsafe.bench.read_floor",
+                                 str(extracts)], env, project_root(), log, keep_stdout=True),
+                        "read_csv floor", log)
+    result.read_csv_s = float(json.loads(floor_read.stdout)["read_csv_s"])
+    result.ingest_over_read_csv = result.ingest_s / result.read_csv_s
     root_dir = project_root()
     dbt_cmd = [dbt_executable(), "build", "--project-dir", str(root_dir),
                "--profiles-dir", str(root_dir)]
@@ -189,10 +202,17 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     (size_dir / "floor").mkdir(exist_ok=True)
     builds, peaks, floors, floor_peaks, applies, vectors, recs, rec_peaks, scorings = (
         [] for _ in range(9))
+    staging_fi: list[float] = []
+    single_passes: list[float] = []
     for _ in range(repeat):
         m = _check(measure(dbt_cmd, env, root_dir, log), "dbt build", log)
         builds.append(m.wall_s)
         peaks.append(m.peak_mb)
+        staging_fi.append(dbt_staging_seconds(paths.dbt_target))
+        single_s, agrees = run_single_pass(paths.current_seeds.resolve(), paths.warehouse,
+                                           size_dir / "single_pass.duckdb")
+        single_passes.append(single_s)
+        result.single_pass_agrees = agrees and result.single_pass_agrees is not False
         aggregate_s, _ = timed(_frames, paths.warehouse, DBT_AGGREGATE_SQL)
         scorings.append(scoring_path_seconds(paths.dbt_target) + aggregate_s)
         f = _check(measure(floor_cmd, env, root_dir, log), "engine floor", log)
@@ -224,6 +244,9 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     result.pandas_apply_s, result.pandas_vectorised_s = _median(applies), _median(vectors)
     result.reconcile_s, result.reconcile_peak_mb = _median(recs), _median(rec_peaks)
     result.dbt_scoring_s = _median(scorings)
+    result.dbt_staging_fi_s, result.single_pass_s = _median(staging_fi), _median(single_passes)
+    if result.dbt_staging_fi_s and result.single_pass_s:
+        result.staging_over_single_pass = result.dbt_staging_fi_s / result.single_pass_s
     if result.dbt_scoring_s:
         result.apply_over_scoring = (result.pandas_apply_s or 0) / result.dbt_scoring_s
     if result.dbt_build_s and result.floor_s:
@@ -251,6 +274,21 @@ def markdown_table(results: list[SizeResult]) -> str:
             f"{_fmt(r.vectorised_over_dbt, 3)} | {_fmt(r.dbt_scoring_s)} | "
             f"{_fmt(r.apply_over_scoring, 1)} | {_fmt(r.reconcile_s)} | "
             f"{_fmt(r.reconcile_peak_mb, 0)} | {'yes' if r.aggregates_agree else 'NO'} |"
+        )
+    lines += [
+        "",
+        "| findings | ingest s | ingest peak MB | read_csv s | ingest/read_csv | "
+        "dbt staging (findings + inspections) s | single pass s | staging/single pass | "
+        "single pass agrees |",
+        "|" + "---|" * 9,
+    ]
+    for r in results:
+        agrees = {True: "yes", False: "NO", None: "–"}[r.single_pass_agrees]
+        lines.append(
+            f"| {r.findings or r.target_findings:,} | {_fmt(r.ingest_s)} | "
+            f"{_fmt(r.ingest_peak_mb, 0)} | {_fmt(r.read_csv_s, 2)} | "
+            f"{_fmt(r.ingest_over_read_csv, 2)} | {_fmt(r.dbt_staging_fi_s, 2)} | "
+            f"{_fmt(r.single_pass_s, 2)} | {_fmt(r.staging_over_single_pass, 2)} | {agrees} |"
         )
     if results:
         r = results[0]
