@@ -3,13 +3,14 @@
 No script and no link to anything outside the file: styles are inline, charts are inline
 SVG (chemsafe.dashboard.svg), fonts are the reader's installed Korean fonts named by
 family (Noto Sans CJK KR on the Debian server, Malgun Gothic on Windows, Apple SD Gothic
-Neo on macOS). Every value from the data goes through html.escape.
+Neo on macOS). Every value from the data goes through chemsafe.htmltext (control and
+bidirectional characters shown as their code); the page carries the same strict
+Content-Security-Policy as the auditor report.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
 
 from chemsafe.dashboard.data import (
     COMPANY,
@@ -20,6 +21,7 @@ from chemsafe.dashboard.data import (
     KpiRow,
 )
 from chemsafe.dashboard.svg import Series, legend, line_chart
+from chemsafe.htmltext import CONTROL_CSS, CSP_META, escape_attr, escape_html
 
 FONT_STACK = ('"Noto Sans CJK KR", "NanumGothic", "Malgun Gothic", "Apple SD Gothic Neo", '
               "sans-serif")
@@ -59,7 +61,8 @@ td.on { background: #e9f7ef; }
 td.off { background: #fdedec; }
 td.status, td.trend { text-align: center; white-space: nowrap; }
 footer { margin-top: 36px; color: #566573; font-size: 12px; }
-""".replace("$FONTS", FONT_STACK)
+$CONTROL
+""".replace("$FONTS", FONT_STACK).replace("$CONTROL", CONTROL_CSS)
 
 
 def fmt_value(value: float | None, unit: str) -> str:
@@ -87,8 +90,8 @@ def _open_risk_section(data: DashboardData) -> str:
                          width=3.0 if t == "HIGH" else 2.0) for t in TIERS]
         chart_id = f"open-risk-{site.key or 'company'}"
         figures.append(
-            f'<figure data-site="{escape(site.key or "company", quote=True)}">'
-            f"<figcaption>{escape(site.label)}</figcaption>"
+            f'<figure data-site="{escape_attr(site.key or "company")}">'
+            f"<figcaption>{escape_html(site.label)}</figcaption>"
             + line_chart(chart_id, f"가중 미결 위험 점수 {site.label}", data.periods, series,
                          lambda v: f"{v:,.0f}")
             + "</figure>")
@@ -107,10 +110,10 @@ def _cell(cell: KpiCell | None, unit: str, code: str, site_key: str) -> str:
     value = cell.value if cell else None
     css = "" if cell is None or cell.is_on_target is None else (
         ' class="on"' if cell.is_on_target else ' class="off"')
-    return (f'<td{css} data-kpi="{escape(code, quote=True)}" '
-            f'data-site="{escape(site_key or "company", quote=True)}" '
+    return (f'<td{css} data-kpi="{escape_attr(code)}" '
+            f'data-site="{escape_attr(site_key or "company")}" '
             f'data-value="{"" if value is None else repr(value)}">'
-            f"{escape(fmt_value(value, unit))}</td>")
+            f"{escape_html(fmt_value(value, unit))}</td>")
 
 
 def _kpi_row(row: KpiRow, data: DashboardData) -> str:
@@ -124,11 +127,12 @@ def _kpi_row(row: KpiRow, data: DashboardData) -> str:
     cells = "".join(_cell(row.cells.get(s.key), row.unit, row.kpi_code, s.key)
                     for s in data.sites)
     return (
-        f'<tr data-indicator-type="{escape(row.indicator_type, quote=True)}">'
-        f'<td class="kpi">{escape(row.name_ko)}<small>{escape(row.kpi_code)} · '
-        f"{escape(row.name_en)}</small></td>"
-        f"<td>{escape(target)}</td>{cells}"
-        f'<td class="status">{escape(status)}</td><td class="trend">{escape(trend)}</td></tr>'
+        f'<tr data-indicator-type="{escape_attr(row.indicator_type)}">'
+        f'<td class="kpi">{escape_html(row.name_ko)}<small>{escape_html(row.kpi_code)} · '
+        f"{escape_html(row.name_en)}</small></td>"
+        f"<td>{escape_html(target)}</td>{cells}"
+        f'<td class="status">{escape_html(status)}</td>'
+        f'<td class="trend">{escape_html(trend)}</td></tr>'
     )
 
 
@@ -152,15 +156,15 @@ def _indicator_section(data: DashboardData) -> str:
 
 
 def _headline_section(data: DashboardData) -> str:
-    head = "".join(f"<th>{escape(s.label)}</th>" for s in data.sites)
+    head = "".join(f"<th>{escape_html(s.label)}</th>" for s in data.sites)
     body = []
     for kind in INDICATOR_TYPES:
         rows = [r for r in data.headline if r.indicator_type == kind]
         body.append(f'<tr class="group"><th colspan="{len(data.sites) + 4}">'
-                    f"{escape(TYPE_LABELS[kind])} ({len(rows)})</th></tr>")
+                    f"{escape_html(TYPE_LABELS[kind])} ({len(rows)})</th></tr>")
         body.extend(_kpi_row(r, data) for r in rows)
     return (
-        f'<section id="headline"><h2>{escape(data.latest_period)} 분기 주요 지표 '
+        f'<section id="headline"><h2>{escape_html(data.latest_period)} 분기 주요 지표 '
         '<span class="en">Headline KPIs of the quarter, by site</span></h2>'
         '<p class="note">초록: 목표 달성, 빨강: 목표 미달 (연간 승인 목표, 지표 방향 기준). '
         "Green on target, red off target (the year's approved target in the KPI's "
@@ -199,16 +203,16 @@ def _inventory_section(data: DashboardData) -> str:
 
 def render_dashboard(data: DashboardData) -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="ko"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="ko"><head><meta charset="utf-8">' + CSP_META +
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>화학안전 KPI 대시보드 · Chemical-safety KPI dashboard</title>"
         f"<style>{CSS}</style></head><body>"
         '<header><h1 id="title">화학안전 KPI 대시보드</h1>'
         '<p class="en">Chemical-safety KPI dashboard for EHS managers</p>'
         f'<p class="meta">기준 분기 As-of quarter <strong id="as-of">'
-        f"{escape(data.latest_period)}</strong> · 게시 Publication "
-        f'<code id="publication-id">{escape(data.publication_id)}</code> · '
-        f"{escape(data.published_at)}</p></header>"
+        f"{escape_html(data.latest_period)}</strong> · 게시 Publication "
+        f'<code id="publication-id">{escape_html(data.publication_id)}</code> · '
+        f"{escape_html(data.published_at)}</p></header>"
         + _open_risk_section(data) + _indicator_section(data) + _inventory_section(data)
         + _headline_section(data)
         + "<footer>Generated by chemsafe publish from the serving warehouse "

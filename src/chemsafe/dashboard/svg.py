@@ -1,8 +1,9 @@
 """Line charts as inline SVG, drawn in Python: no script, no library, no network.
 
-Every label and value goes through html.escape; each point carries its series, period
-and value as data attributes (what a test or a curious reader can check) and a <title>
-the browser shows on hover.
+Every label and value goes through chemsafe.htmltext.escape_attr (SVG text takes no
+markup: a control or bidirectional character shows as its code, plain); each point carries
+its series, period and value as data attributes (what a test or a curious reader can check)
+and a <title> the browser shows on hover. The legend is HTML (escape_html).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
+
+from chemsafe.htmltext import escape_attr, escape_html
 
 WIDTH = 560
 HEIGHT = 260
@@ -42,7 +44,7 @@ def nice_ceiling(value: float) -> float:
 
 
 def _attr(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape_attr(str(value))
 
 
 def _segments(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
@@ -81,7 +83,7 @@ def line_chart(chart_id: str, title: str, periods: Sequence[str], series: Sequen
     parts = [
         f'<svg class="chart" id="{_attr(chart_id)}" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{escape_attr(title)}</title>",
     ]
     for t in range(ticks + 1):
         value = y_min + (top - y_min) * t / ticks
@@ -89,12 +91,12 @@ def line_chart(chart_id: str, title: str, periods: Sequence[str], series: Sequen
         parts.append(f'<line class="grid" x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" '
                      f'y1="{ty:.1f}" y2="{ty:.1f}"/>')
         parts.append(f'<text class="tick" x="{MARGIN_LEFT - 6}" y="{ty + 4:.1f}" '
-                     f'text-anchor="end">{escape(fmt(value))}</text>')
+                     f'text-anchor="end">{escape_attr(fmt(value))}</text>')
     label_every = max(1, math.ceil(len(periods) / 8))
     for i, period in enumerate(periods):
         if i % label_every == 0 or i == len(periods) - 1:
             parts.append(f'<text class="tick" x="{x(i):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" '
-                         f'text-anchor="middle">{escape(period)}</text>')
+                         f'text-anchor="middle">{escape_attr(period)}</text>')
     for s in series:
         points = [None if v is None else (x(i), y(v)) for i, v in enumerate(s.values)]
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
@@ -110,7 +112,7 @@ def line_chart(chart_id: str, title: str, periods: Sequence[str], series: Sequen
                 f'<circle class="point" data-series="{_attr(s.key)}" '
                 f'data-period="{_attr(periods[i])}" data-value="{v!r}" cx="{x(i):.1f}" '
                 f'cy="{y(v):.1f}" r="3" fill="{_attr(s.color)}"><title>'
-                f"{escape(s.label)} {escape(periods[i])}: {escape(fmt(v))}</title></circle>")
+                f"{escape_attr(f'{s.label} {periods[i]}: {fmt(v)}')}</title></circle>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -118,7 +120,7 @@ def line_chart(chart_id: str, title: str, periods: Sequence[str], series: Sequen
 def legend(series: Sequence[Series]) -> str:
     items = "".join(
         f'<li><span class="swatch{" dashed" if s.dashed else ""}" '
-        f'style="border-color:{_attr(s.color)}"></span>{escape(s.label)}</li>'
+        f'style="border-color:{_attr(s.color)}"></span>{escape_html(s.label)}</li>'
         for s in series
     )
     return f'<ul class="legend">{items}</ul>'

@@ -1,17 +1,19 @@
 """A tiny HTML builder that escapes every value unless it is explicitly trusted markup.
 
 Values from the data (extract cells, names, SQL text, GX messages) are never trusted:
-``esc`` formats them and passes them through ``html.escape`` (quotes included), so a cell
-holding ``<script>alert(1)</script>`` shows as that text. Only the ``Markup`` strings the
-report code writes itself are emitted as they are.
+``esc`` formats them and passes them through chemsafe.htmltext (quotes included, control
+and bidirectional characters shown as their code), so a cell holding
+``<script>alert(1)</script>`` shows as that text. Only the ``Markup`` strings the report
+code writes itself are emitted as they are.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+
+from chemsafe.htmltext import escape_attr, escape_html
 
 MISSING = "–"
 
@@ -22,13 +24,9 @@ class Markup(str):
     __slots__ = ()
 
 
-# The same five replacements as html.escape(text, quote=True), in one pass.
-ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                         "'": "&#x27;"})
-
-
 def escape_text(text: str) -> str:
-    return text.translate(ESCAPES)
+    """Element content (one pass: markup characters, control and bidi characters)."""
+    return escape_html(text)
 
 
 def fmt(value: object) -> str:
@@ -67,7 +65,7 @@ def tag(name: str, content: object = "", cls: str | None = None, **attrs: str) -
     """<name class=... attrs>content</name>; attribute values are escaped too."""
     named = {"class": cls} if cls else {}
     named.update({key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()})
-    attributes = "".join(f' {key}="{html.escape(value, quote=True)}"'
+    attributes = "".join(f' {key}="{escape_attr(value)}"'
                          for key, value in named.items())
     return Markup(f"<{name}{attributes}>{esc(content)}</{name}>")
 

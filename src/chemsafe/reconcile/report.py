@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TextIO
 
+from chemsafe.htmltext import CONTROL_CSS, CSP_META
 from chemsafe.reconcile.gx_runner import ExpectationOutcome
 from chemsafe.reconcile.html import (
     MISSING,
@@ -33,7 +34,6 @@ from chemsafe.reconcile.warehouse import ExtractFile, Quarter, Threshold
 
 FONT_STACK = ('"Noto Sans CJK KR", "NanumGothic", "Malgun Gothic", "Apple SD Gothic Neo", '
               "sans-serif")
-CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 RECONCILIATION_LABELS = {
     "inventory": "재고 대사 · Inventory (system vs physical count)",
     "self_inspection": "자체점검 대사 · Self-inspection (system vs paper checklist)",
@@ -88,7 +88,8 @@ table.signoff td { height: 34px; min-width: 260px; }
 table.signoff td.comment { height: 110px; }
 footer { margin-top: 36px; color: #566573; font-size: 12px; }
 @media print { div.wide { overflow: visible; } table.exceptions, table.sample { font-size: 8px; } }
-""".replace("$FONTS", FONT_STACK)
+$CONTROL
+""".replace("$FONTS", FONT_STACK).replace("$CONTROL", CONTROL_CSS)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class AuditReport:
         title = f"분기 대사 보고서 · Quarterly reconciliation report {ctx.quarter.period}"
         self.out.write(
             "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+            f"{CSP_META}\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         )
         self.write(tag("h1", title))
