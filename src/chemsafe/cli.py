@@ -5,6 +5,9 @@
     chemsafe run          the main job: ingest (default: the demo extracts), build, publish
     chemsafe publish      dbt build, then publish it for analysts if every test passed
     chemsafe paths        show where everything is written
+
+`ingest`, `build`, `publish`, `run` and `reconcile` hold the data directory's job lock
+(chemsafe.jobs).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from chemsafe.atomic import swap_link
 from chemsafe.bench.cli import add_bench_parser
 from chemsafe.contract import CONTRACT_MACRO, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, stale_files, write_generated
 from chemsafe.dbt_runner import run_dbt
 from chemsafe.ingest import IngestError, LoadResult, ingest
-from chemsafe.paths import DATA_DIR_ENV, data_paths, project_root
+from chemsafe.jobs import add_wait_option, exclusive
+from chemsafe.paths import DATA_DIR_ENV, DataPaths, data_paths, project_root
 from chemsafe.publish import not_published_notice, publish_and_report
 from chemsafe.reconcile.cli import add_reconcile_parser
 from chemsafe.summary import load_summary_text
@@ -43,21 +48,26 @@ def _print_load(result: LoadResult) -> None:
         print(f"  ignored (not an extract of the contract): {name}")
 
 
-def ingest_extracts(folder: Path) -> int:
-    """Load a folder of extracts (all or nothing) and print what was loaded."""
+def load_extracts(folder: Path, command: str = "ingest") -> LoadResult | None:
+    """Load a folder of extracts (all or nothing) and print what was loaded; None (and
+    the reason on stderr) when the load was rejected."""
     paths = data_paths()
     try:
         result = ingest(folder, paths)
     except IngestError as exc:
-        print(f"chemsafe ingest: error: {exc}", file=sys.stderr)
+        print(f"chemsafe {command}: error: {exc}", file=sys.stderr)
         if paths.current_seeds.exists():
             print("The previously loaded extracts are untouched.", file=sys.stderr)
         else:
             print("Nothing was loaded (this data directory has no earlier load).",
                   file=sys.stderr)
-        return 2
+        return None
     _print_load(result)
-    return 0
+    return result
+
+
+def ingest_extracts(folder: Path, command: str = "ingest") -> int:
+    return 0 if load_extracts(folder, command) else 2
 
 
 def build_current(dbt_args: Sequence[str] = ()) -> int:
@@ -78,37 +88,74 @@ def build_current(dbt_args: Sequence[str] = ()) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    return ingest_extracts(Path(args.folder))
+    return exclusive("ingest", args.wait, lambda: ingest_extracts(Path(args.folder)))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return build_current(args.dbt_args)
+    return exclusive("build", args.wait, lambda: build_current(args.dbt_args))
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    folder = Path(args.extracts) if args.extracts else demo_extracts_dir()
+def current_load(paths: DataPaths) -> Path | None:
+    """The load folder `ingest/current` points at, if any."""
+    link = paths.current_seeds
+    return link.resolve() if link.is_symlink() and link.exists() else None
+
+
+def restore_current(paths: DataPaths, previous: Path | None) -> str:
+    """Point `current` back at the load that was current before; say what it is now."""
+    if previous is None:
+        paths.current_seeds.unlink(missing_ok=True)
+        return "no load is current (none was before this run)"
+    swap_link(paths.current_seeds, previous)
+    return f"`current` is back at load {previous.name}, as before this run"
+
+
+def run_job(folder: Path) -> int:
+    """Ingest, build and publish one load, under the job lock: nothing else can change
+    `current` in between, so what is published is the load this run ingested. When the
+    build fails, `current` goes back to the load that was current before the run."""
+    paths = data_paths()
+    previous = current_load(paths)
     print(f"Ingesting {folder}")
-    code = ingest_extracts(folder)
+    loaded = load_extracts(folder, "run")
+    if loaded is None:
+        return 2
+    try:
+        code = build_current()
+    except BaseException:
+        print(f"chemsafe run: the build of load {loaded.load_id} was stopped; "
+              f"{restore_current(paths, previous)}", file=sys.stderr)
+        raise
     if code:
-        return code
-    code = build_current()
-    if code:
+        print(f"chemsafe run: the build of load {loaded.load_id} failed; "
+              f"{restore_current(paths, previous)}; the load stays in {loaded.load_dir} "
+              "to inspect", file=sys.stderr)
         not_published_notice()
         return code
     # The main job ends by publishing the build that just passed (no second build). The
     # quarterly reconciliation is its own command (`chemsafe reconcile`), whose exit code
     # tells a scheduler when a control fails; its results are published with the next
     # publish.
-    return publish_and_report(data_paths())
+    print(f"\nPublishing load {loaded.load_id} (ingested and built by this run)")
+    return publish_and_report(paths, load_id=loaded.load_id)
 
 
-def cmd_publish(_: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
+    folder = Path(args.extracts) if args.extracts else demo_extracts_dir()
+    return exclusive("run", args.wait, lambda: run_job(folder))
+
+
+def publish_job() -> int:
     """dbt build (every model and test) on the current load; publish it if it passed."""
     code = build_current()
     if code:
         not_published_notice()
         return code
     return publish_and_report(data_paths())
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    return exclusive("publish", args.wait, publish_job)
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
@@ -148,18 +195,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     p_ingest = sub.add_parser("ingest", help="load a folder of extract files")
+    add_wait_option(p_ingest)
     p_ingest.add_argument("folder", help="folder holding the contract's CSV files")
     p_ingest.set_defaults(func=cmd_ingest)
     p_build = sub.add_parser("build", help="dbt build on what was ingested")
+    add_wait_option(p_build)
     p_build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                          help="extra arguments passed to dbt build (e.g. --select ...)")
     p_build.set_defaults(func=cmd_build)
     p_run = sub.add_parser("run", help="main job: ingest extracts, build, publish")
     p_run.add_argument("--extracts", help="extract folder (default: the demo extracts)")
+    add_wait_option(p_run)
     p_run.set_defaults(func=cmd_run)
     p_publish = sub.add_parser(
         "publish", help="dbt build, then publish the serving file, exports, docs and "
                         "dashboard if every test passed")
+    add_wait_option(p_publish)
     p_publish.set_defaults(func=cmd_publish)
     add_reconcile_parser(sub)
     add_bench_parser(sub)

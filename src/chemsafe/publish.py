@@ -147,13 +147,19 @@ def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTa
     }, ensure_ascii=False, indent=2) + "\n"
 
 
-def publish_built_warehouse(paths: DataPaths) -> PublishResult:
-    """Publish the working warehouse of the build that just passed (see module doc)."""
+def publish_built_warehouse(paths: DataPaths,
+                            expected_load_id: str | None = None) -> PublishResult:
+    """Publish the working warehouse of the build that just passed (see module doc); when
+    expected_load_id is given, only if the warehouse was built from that load."""
     build = passed_build(paths)
     with exclusive_lock(paths.publish_lock):
         _remove_leftovers(paths)
         now = datetime.now(UTC)
-        publication = Publication(new_publication_id(now), now, _load_id(paths.warehouse),
+        load_id = _load_id(paths.warehouse)
+        if expected_load_id is not None and load_id != expected_load_id:
+            raise PublishError(f"the working warehouse holds load {load_id}, not load "
+                               f"{expected_load_id} that this job built")
+        publication = Publication(new_publication_id(now), now, load_id,
                                   build.invocation_id, build.dbt_version)
         pid = publication.publication_id
         relations = relations_to_publish(paths.dbt_target / "manifest.json", paths.warehouse)
@@ -197,10 +203,11 @@ def publish_built_warehouse(paths: DataPaths) -> PublishResult:
     return PublishResult(publication, tables, exports, paths)
 
 
-def publish_and_report(paths: DataPaths) -> int:
-    """Publish and print where everything is; an exit code for the CLI."""
+def publish_and_report(paths: DataPaths, load_id: str | None = None) -> int:
+    """Publish (only the load `load_id`, when given) and print where everything is; an
+    exit code for the CLI."""
     try:
-        result = publish_built_warehouse(paths)
+        result = publish_built_warehouse(paths, load_id)
     except (PublishError, DocsError, duckdb.Error, OSError) as exc:
         print(f"chemsafe publish: error: {exc}", file=sys.stderr)
         print("Nothing was published; the serving file and the exports are unchanged.",
@@ -208,8 +215,8 @@ def publish_and_report(paths: DataPaths) -> int:
         return 3
     rows = sum(t.row_count for t in result.tables)
     print()
-    print(f"Published {result.publication.publication_id}: {len(result.tables)} tables, "
-          f"{rows} rows.")
+    print(f"Published {result.publication.publication_id} (load "
+          f"{result.publication.load_id}): {len(result.tables)} tables, {rows} rows.")
     print(f"  serving file (open read-only)  {paths.serving_db}")
     print(f"  Parquet exports                {paths.parquet_exports}")
     print(f"  dbt docs (offline page)        {paths.docs_index}")

@@ -5,7 +5,7 @@
 Exit codes: 0 = every critical control passed (warnings may have failed; they are
 printed); 1 = at least one critical control failed; 2 = the run could not be done (no
 warehouse, a quarter outside the reporting window, a threshold missing, the warehouse
-locked by a running build).
+locked by a running build, another chemsafe job running on the data directory).
 
 ``add_reconcile_parser`` and ``cmd_reconcile`` are what chemsafe.cli wires in;
 ``python -m chemsafe.reconcile`` runs the same command on its own.
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import duckdb
 
+from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import data_paths
 from chemsafe.reconcile.catalog import CatalogError, parse_quarter
 from chemsafe.reconcile.outcome import FAIL, PASS, WARN
@@ -48,6 +49,7 @@ def add_reconcile_parser(subparsers: argparse._SubParsersAction) -> argparse.Arg
     )
     parser.add_argument("--quarter", type=_quarter,
                         help="quarter label YYYY-Qn (default: the latest in the warehouse)")
+    add_wait_option(parser)
     parser.set_defaults(func=cmd_reconcile)
     return parser
 
@@ -79,9 +81,9 @@ def summary_lines(outcome: ReconcileOutcome) -> list[str]:
     return lines
 
 
-def cmd_reconcile(args: argparse.Namespace) -> int:
+def reconcile_job(quarter: str | None) -> int:
     try:
-        outcome = reconcile_quarter(data_paths(), getattr(args, "quarter", None))
+        outcome = reconcile_quarter(data_paths(), quarter)
     except (ReconcileError, CatalogError) as exc:
         print(f"chemsafe reconcile: error: {exc}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
@@ -93,6 +95,11 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         return 2
     print("\n".join(summary_lines(outcome)))
     return outcome.exit_code
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    quarter = getattr(args, "quarter", None)
+    return exclusive("reconcile", getattr(args, "wait", 0.0), lambda: reconcile_job(quarter))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
