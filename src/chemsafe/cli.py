@@ -7,7 +7,7 @@
     chemsafe paths        show where everything is written
 
 `ingest`, `build`, `publish`, `run` and `reconcile` hold the data directory's job lock
-(chemsafe.jobs).
+(chemsafe.jobs). SIGTERM and SIGINT stop the job (and its dbt) with one line on stderr.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from chemsafe.bench.cli import add_bench_parser
 from chemsafe.contract import CONTRACT_MACRO, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, stale_files, write_generated
 from chemsafe.dbt_runner import run_dbt
+from chemsafe.failures import Terminated, stop_on_signals
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import DATA_DIR_ENV, DataPaths, data_paths, project_root
@@ -235,7 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "build":
             parser.error(f"unrecognized arguments: {' '.join(unknown)}")
         args.dbt_args = [*unknown, *args.dbt_args]
-    return int(args.func(args))
+    stop_on_signals()
+    try:
+        return int(args.func(args))
+    except Terminated as exc:
+        print(exc.line(args.command), file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

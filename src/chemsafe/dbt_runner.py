@@ -1,14 +1,30 @@
-"""Run dbt for the project with every run-time path under the data directory."""
+"""Run dbt for the project with every run-time path under the data directory.
+
+dbt runs as a child process that never outlives `chemsafe` (a dbt left running would hold
+the warehouse's DuckDB lock and fail the next build):
+
+- on Linux the kernel kills it when its parent dies, whatever kills the parent
+  (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, set in the child before dbt starts);
+- when `chemsafe` is asked to stop (SIGTERM, SIGINT: chemsafe.failures.Terminated) or
+  fails while dbt runs, dbt and its own children (its process group) are terminated,
+  waited for, and killed if they do not stop within STOP_GRACE_SECONDS.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from chemsafe.failures import Terminated
 from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
+
+PR_SET_PDEATHSIG = 1
+STOP_GRACE_SECONDS = 10.0
 
 
 def dbt_executable() -> str:
@@ -22,7 +38,39 @@ def dbt_env(paths: DataPaths) -> dict[str, str]:
     env["DBT_TARGET_PATH"] = str(paths.dbt_target)
     env["DBT_LOG_PATH"] = str(paths.dbt_logs)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # A dbt stopped by chemsafe leaves semaphores to multiprocessing's resource tracker,
+    # which would warn about them under chemsafe's one-line message.
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"),
+                                                   "ignore:resource_tracker:UserWarning"]))
     return env
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn that makes the child die with its parent (Linux), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before fork, not in the child
+    parent = os.getpid()
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above took effect
+            os._exit(1)
+
+    return in_child
+
+
+def stop(child: subprocess.Popen[bytes]) -> None:
+    """Terminate the child's process group; kill it if it does not stop in time."""
+    if child.poll() is not None:
+        return
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=STOP_GRACE_SECONDS)
+    except BaseException:  # too slow, or a second signal: no more patience
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
 
 
 def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
@@ -32,4 +80,14 @@ def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
     command = [
         dbt_executable(), *args, "--project-dir", str(root), "--profiles-dir", str(root),
     ]
-    return subprocess.call(command, cwd=root, env=dbt_env(paths))
+    # Its own process group: a terminal's Ctrl-C reaches chemsafe, which stops dbt (and
+    # whatever dbt started) as a whole.
+    child = subprocess.Popen(command, cwd=root, env=dbt_env(paths),
+                             preexec_fn=die_with_parent(), process_group=0)
+    try:
+        return child.wait()
+    except BaseException as exc:
+        stop(child)
+        if isinstance(exc, Terminated):
+            exc.stopped.append(f"{' '.join(['dbt', *args[:1]])} (PID {child.pid})")
+        raise
