@@ -7,7 +7,8 @@
     chemsafe paths        show where everything is written
 
 `ingest`, `build`, `publish`, `run` and `reconcile` hold the data directory's job lock
-(chemsafe.jobs). SIGTERM and SIGINT stop the job (and its dbt) with one line on stderr.
+(chemsafe.jobs). Expected failures (a full disk, a read-only data directory, a signal) are
+one line on stderr; `chemsafe --debug ...` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -17,18 +18,29 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+
 from chemsafe.atomic import swap_link
 from chemsafe.bench.cli import add_bench_parser
 from chemsafe.contract import CONTRACT_MACRO, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, stale_files, write_generated
 from chemsafe.dbt_runner import run_dbt
-from chemsafe.failures import Terminated, stop_on_signals
+from chemsafe.failures import Terminated, duckdb_error_text, os_error_text, stop_on_signals
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import DATA_DIR_ENV, DataPaths, data_paths, project_root
 from chemsafe.publish import not_published_notice, publish_and_report
 from chemsafe.reconcile.cli import add_reconcile_parser
 from chemsafe.summary import load_summary_text
+
+# What an unexpected stop (a full disk, ...) of a job leaves, said after the error.
+STOPPED = {
+    "ingest": "the load is rejected, the current load is unchanged",
+    "build": "the build stopped; nothing was published",
+    "publish": "nothing was published",
+    "run": "nothing was published",
+    "reconcile": "nothing was stored",
+}
 
 
 def demo_extracts_dir() -> Path:
@@ -71,12 +83,20 @@ def ingest_extracts(folder: Path, command: str = "ingest") -> int:
     return 0 if load_extracts(folder, command) else 2
 
 
-def build_current(dbt_args: Sequence[str] = ()) -> int:
+def has_load(command: str) -> bool:
+    """Whether something was ingested; if not, say so as `command`'s error."""
+    paths = data_paths()
+    if paths.current_seeds.exists():
+        return True
+    print(f"chemsafe {command}: error: nothing ingested yet; run `chemsafe ingest DIR` "
+          f"first (data directory: {paths.root})", file=sys.stderr)
+    return False
+
+
+def build_current(dbt_args: Sequence[str] = (), command: str = "build") -> int:
     """dbt build on the current load, then the load summary."""
     paths = data_paths()
-    if not paths.current_seeds.exists():
-        print("chemsafe build: error: nothing ingested yet; run `chemsafe ingest DIR` first "
-              f"(data directory: {paths.root})", file=sys.stderr)
+    if not has_load(command):
         return 2
     code = run_dbt(paths, ["build", *dbt_args])
     if paths.warehouse.exists():
@@ -122,7 +142,7 @@ def run_job(folder: Path) -> int:
     if loaded is None:
         return 2
     try:
-        code = build_current()
+        code = build_current(command="run")
     except BaseException:
         print(f"chemsafe run: the build of load {loaded.load_id} was stopped; "
               f"{restore_current(paths, previous)}", file=sys.stderr)
@@ -138,7 +158,7 @@ def run_job(folder: Path) -> int:
     # tells a scheduler when a control fails; its results are published with the next
     # publish.
     print(f"\nPublishing load {loaded.load_id} (ingested and built by this run)")
-    return publish_and_report(paths, load_id=loaded.load_id)
+    return publish_and_report(paths, command="run", load_id=loaded.load_id)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -148,11 +168,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def publish_job() -> int:
     """dbt build (every model and test) on the current load; publish it if it passed."""
-    code = build_current()
+    if not has_load("publish"):
+        return 2
+    code = build_current(command="publish")
     if code:
         not_published_notice()
         return code
-    return publish_and_report(data_paths())
+    return publish_and_report(data_paths(), command="publish")
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -194,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="chemsafe",
         description="Chemical-safety compliance extracts to risk-weighted ESG KPIs.",
     )
+    parser.add_argument("--debug", action="store_true",
+                        help="show Python tracebacks instead of one-line error messages")
     sub = parser.add_subparsers(dest="command", required=True)
     p_ingest = sub.add_parser("ingest", help="load a folder of extract files")
     add_wait_option(p_ingest)
@@ -240,8 +264,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except Terminated as exc:
+        if args.debug:
+            raise
         print(exc.line(args.command), file=sys.stderr)
         return exc.exit_code
+    except (OSError, duckdb.Error) as exc:  # a full disk, a read-only data directory, ...
+        if args.debug:
+            raise
+        root = data_paths().root
+        text = (os_error_text(exc, root) if isinstance(exc, OSError)
+                else duckdb_error_text(exc, root))
+        after = STOPPED.get(args.command)
+        print(f"chemsafe {args.command}: error: {text}{'; ' + after if after else ''}",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,10 +1,60 @@
-"""Stopping a job on a signal: SIGTERM and SIGINT unwind the job like an exception, so
-its cleanup runs and the CLI says in one line what was stopped."""
+"""Expected failures as one line for a person: a full disk, a read-only or unwritable data
+directory, a file-size limit, a signal. The CLI prints these instead of a traceback
+(``chemsafe --debug`` shows the traceback)."""
 
 from __future__ import annotations
 
+import errno
+import re
 import signal
+from pathlib import Path
 from types import FrameType
+
+import duckdb
+
+REASONS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EFBIG: "file too large (a file-size limit, such as `ulimit -f`, was reached)",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "read-only file system",
+    errno.ENOENT: "no such file or directory",
+    errno.EIO: "input/output error (check the disk)",
+}
+
+
+def reason(code: int | None, fallback: str) -> str:
+    if code is not None and code in REASONS:
+        return REASONS[code]
+    text = fallback.strip().rstrip(".") or "unknown error"
+    return text[:1].lower() + text[1:]
+
+
+def os_error_text(exc: OSError, data_dir: Path) -> str:
+    """'<path>: <reason>': the file named by the system, else the data directory."""
+    path = exc.filename if exc.filename is not None else data_dir
+    return f"{path}: {reason(exc.errno, exc.strerror or str(exc))}"
+
+
+_ERRNO = re.compile(r'"errno"\s*:\s*"?(\d+)')
+_FILE = re.compile(r'file \\?"(?P<path>[^"\\]+)\\?"\s*:\s*(?P<why>[^"{}]+)')
+
+
+def duckdb_error_text(exc: duckdb.Error, data_dir: Path) -> str:
+    """A DuckDB error as one line; an I/O error as '<path>: <reason>' like an OSError."""
+    message = str(exc).strip()
+    first = message.splitlines()[0] if message else type(exc).__name__
+    if not isinstance(exc, duckdb.IOException):
+        return f"DuckDB: {first}"
+    code_match = _ERRNO.search(message)
+    code = int(code_match.group(1)) if code_match else None
+    file_match = _FILE.search(message)
+    if file_match:  # also inside the JSON DuckDB's asynchronous writer reports
+        return f"{file_match.group('path')}: {reason(code, file_match.group('why'))}"
+    if code is not None:
+        return f"{data_dir}: {reason(code, first)}"
+    return f"DuckDB: {first}"
 
 
 class Terminated(BaseException):

@@ -32,6 +32,7 @@ from chemsafe.dashboard import write_dashboard
 from chemsafe.db import first_row
 from chemsafe.docs import DocsError, generate_docs
 from chemsafe.exports import ExportedFile, write_exports
+from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.paths import DataPaths
 from chemsafe.serving import (
     Publication,
@@ -203,13 +204,20 @@ def publish_built_warehouse(paths: DataPaths,
     return PublishResult(publication, tables, exports, paths)
 
 
-def publish_and_report(paths: DataPaths, load_id: str | None = None) -> int:
+def publish_and_report(paths: DataPaths, command: str = "publish",
+                       load_id: str | None = None) -> int:
     """Publish (only the load `load_id`, when given) and print where everything is; an
-    exit code for the CLI."""
+    exit code for the CLI. `command` is the sub-command named in error messages."""
     try:
         result = publish_built_warehouse(paths, load_id)
     except (PublishError, DocsError, duckdb.Error, OSError) as exc:
-        print(f"chemsafe publish: error: {exc}", file=sys.stderr)
+        if isinstance(exc, OSError):
+            reason = os_error_text(exc, paths.root)
+        elif isinstance(exc, duckdb.Error):
+            reason = duckdb_error_text(exc, paths.root)
+        else:
+            reason = str(exc)
+        print(f"chemsafe {command}: error: {reason}", file=sys.stderr)
         print("Nothing was published; the serving file and the exports are unchanged.",
               file=sys.stderr)
         return 3

@@ -5,7 +5,7 @@
 Exit codes: 0 = every critical control passed (warnings may have failed; they are
 printed); 1 = at least one critical control failed; 2 = the run could not be done (no
 warehouse, a quarter outside the reporting window, a threshold missing, the warehouse
-locked by a running build, another chemsafe job running on the data directory).
+open in another process, another chemsafe job running on the data directory).
 
 ``add_reconcile_parser`` and ``cmd_reconcile`` are what chemsafe.cli wires in;
 ``python -m chemsafe.reconcile`` runs the same command on its own.
@@ -19,12 +19,13 @@ from collections.abc import Sequence
 
 import duckdb
 
+from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import data_paths
 from chemsafe.reconcile.catalog import CatalogError, parse_quarter
 from chemsafe.reconcile.outcome import FAIL, PASS, WARN
 from chemsafe.reconcile.report import fmt_measure, fmt_threshold
-from chemsafe.reconcile.run import ReconcileOutcome, reconcile_quarter
+from chemsafe.reconcile.run import ReconcileOutcome, ReportNotFiled, reconcile_quarter
 from chemsafe.reconcile.warehouse import ReconcileError
 
 STATUS_TEXT = {PASS: "PASS", FAIL: "FAIL", WARN: "WARN"}
@@ -82,16 +83,26 @@ def summary_lines(outcome: ReconcileOutcome) -> list[str]:
 
 
 def reconcile_job(quarter: str | None) -> int:
+    paths = data_paths()
     try:
-        outcome = reconcile_quarter(data_paths(), quarter)
+        outcome = reconcile_quarter(paths, quarter)
     except (ReconcileError, CatalogError) as exc:
         print(f"chemsafe reconcile: error: {exc}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 2
-    except (duckdb.Error, OSError) as exc:  # e.g. the warehouse is locked by a running build
-        print(f"chemsafe reconcile: error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("The quarter's results in the warehouse were replaced in one transaction or "
-              "not at all; its report folder only after that.", file=sys.stderr)
+    except ReportNotFiled as exc:
+        print(f"chemsafe reconcile: error: {exc}: {os_error_text(exc.cause, paths.root)}",
+              file=sys.stderr)
+        print(f"The {exc.quarter} results are stored in the warehouse (audit.reconciliation_*) "
+              f"but the report folder is the previous one, if any; run `chemsafe reconcile "
+              f"--quarter {exc.quarter}` again.", file=sys.stderr)
+        return 2
+    except (duckdb.Error, OSError) as exc:  # e.g. the warehouse is open in another process
+        text = (os_error_text(exc, paths.root) if isinstance(exc, OSError)
+                else duckdb_error_text(exc, paths.root))
+        print(f"chemsafe reconcile: error: {text}", file=sys.stderr)
+        print("Nothing was stored: the quarter's results in the warehouse and its report "
+              "folder are as they were.", file=sys.stderr)
         return 2
     print("\n".join(summary_lines(outcome)))
     return outcome.exit_code

@@ -59,6 +59,17 @@ SAMPLE_SQL = (
 )
 
 
+class ReportNotFiled(Exception):
+    """The quarter's results were stored in the warehouse, but its report folder could not
+    be put in place (the one thing that can fail after the store)."""
+
+    def __init__(self, quarter: str, target: Path, cause: OSError) -> None:
+        self.quarter = quarter
+        self.target = target
+        self.cause = cause
+        super().__init__(f"{quarter}: the report folder {target} could not be put in place")
+
+
 @dataclass(frozen=True)
 class QuarterData:
     """Everything measured in the warehouse for one quarter."""
@@ -256,10 +267,14 @@ def write_and_store(con: duckdb.DuckDBPyConnection, paths: DataPaths, ctx: Repor
             report_dir=str(target),
         )
         store.replace_quarter(con, record, evaluated.results, evaluated.values)
-        return files.publish_folder(staging, target), sampled
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    try:
+        return files.publish_folder(staging, target), sampled
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ReportNotFiled(quarter, target, exc) from exc
 
 
 def reconcile_quarter(paths: DataPaths, requested: str | None = None,

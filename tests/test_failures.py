@@ -1,0 +1,115 @@
+"""Failures say one clear thing: a full disk, a file-size limit or a read-only data
+directory is one line naming the path and the reason (no traceback unless --debug); a
+publish is not labelled a build; reconcile does not claim results were replaced when
+nothing ran.
+
+The disk is filled for real where the machine allows it: a tiny tmpfs (root with
+CAP_SYS_ADMIN), else the test is skipped with the reason. The file-size limit
+(RLIMIT_FSIZE, what `ulimit -f` sets) works everywhere, root included.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import CHEMSAFE, DEMO_EXTRACTS, FIXTURES, PROJECT_ROOT, chemsafe
+
+KPI_SMALL = FIXTURES / "kpi_small"
+
+
+def run_limited(data_dir: Path, *args: str, max_file_bytes: int
+                ) -> subprocess.CompletedProcess[str]:
+    """`chemsafe <args>` with no file it writes allowed past max_file_bytes."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
+    env = dict(os.environ, CHEMSAFE_DATA_DIR=str(data_dir))
+    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    return subprocess.run([CHEMSAFE, *args], cwd=PROJECT_ROOT, env=env, text=True,
+                          capture_output=True, preexec_fn=limit, check=False)
+
+
+@contextmanager
+def tmpfs(mount_point: Path, options: str) -> Iterator[Path]:
+    """A tmpfs mounted at mount_point for the test, or the test skipped saying why."""
+    mount_point.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root; the disk-full and read-only cases "
+                    "cannot be simulated here")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs",
+                              str(mount_point)], capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); the disk-full "
+                    "and read-only cases cannot be simulated on this machine")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def one_error_line(result: subprocess.CompletedProcess[str], command: str) -> str:
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-3000:]
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr[-3000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr[-3000:]
+    assert lines[0].startswith(f"chemsafe {command}: error: "), lines[0]
+    return lines[0]
+
+
+def test_a_file_size_limit_during_ingest_is_one_line_and_debug_shows_the_traceback(
+        tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    result = run_limited(data_dir, "ingest", str(DEMO_EXTRACTS), max_file_bytes=64 * 1024)
+    line = one_error_line(result, "ingest")
+    assert "file too large" in line and str(data_dir) in line, line
+    assert not (data_dir / "ingest" / "current").exists()
+    assert not list((data_dir / "ingest" / "loads").glob(".*.partial"))
+    debug = run_limited(data_dir, "--debug", "ingest", str(DEMO_EXTRACTS),
+                        max_file_bytes=64 * 1024)
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
+
+
+def test_a_full_disk_during_ingest_is_one_line_naming_the_path(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "small", "size=256k") as disk:
+        data_dir = disk / "data"
+        result = chemsafe(data_dir, "ingest", str(DEMO_EXTRACTS), check=False)
+        line = one_error_line(result, "ingest")
+        assert "no space left on device" in line and str(data_dir) in line, line
+        assert not (data_dir / "ingest" / "current").exists()
+
+
+def test_a_read_only_data_directory_is_one_line_for_ingest_and_reconcile(
+        tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "readonly", "ro,size=64k") as data_dir:
+        for command, args in (("ingest", [str(KPI_SMALL)]), ("reconcile", [])):
+            result = chemsafe(data_dir, command, *args, check=False)
+            line = one_error_line(result, command)
+            assert "read-only file system" in line and str(data_dir) in line, line
+            assert "replaced in one transaction" not in result.stderr
+
+
+def test_publish_errors_are_labelled_publish_not_build(tmp_path: Path) -> None:
+    result = chemsafe(tmp_path, "publish", check=False)
+    assert result.returncode == 2
+    assert "chemsafe build" not in result.stderr
+    assert result.stderr.startswith("chemsafe publish: error: nothing ingested yet")
+
+
+def test_reconcile_does_not_claim_a_replacement_when_nothing_ran(tmp_path: Path) -> None:
+    warehouse = tmp_path / "chemsafe.duckdb"
+    with duckdb.connect(str(warehouse)) as holder:  # e.g. a BI tool on the working file
+        holder.execute("create table t as select 1 as x")
+        result = chemsafe(tmp_path, "reconcile", check=False)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "replaced in one transaction" not in result.stderr
+    assert str(warehouse) in result.stderr
+    assert "Nothing was stored" in result.stderr, result.stderr
