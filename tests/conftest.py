@@ -98,15 +98,20 @@ def dbt_in(project: Path, data_dir: Path, *args: str) -> subprocess.CompletedPro
 RUN_METADATA_COLUMNS = {"load_id", "loaded_at", "source_path", "run_id", "run_at"}
 
 
-def table_fingerprints(warehouse: Path) -> dict[str, tuple[int, str]]:
-    """(row count, sha256 of the sorted rows) for every table and view outside `main`."""
+def table_fingerprints(warehouse: Path,
+                       schemas: tuple[str, ...] | None = None) -> dict[str, tuple[int, str]]:
+    """(row count, sha256 of the sorted rows) for every table and view outside `main`
+    (or of the given schemas)."""
     out: dict[str, tuple[int, str]] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        relations = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema not in ('main', 'information_schema', 'pg_catalog') "
-            "order by 1, 2"
-        ).fetchall()
+        relations = [
+            (schema, name) for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema not in ('main', 'information_schema', 'pg_catalog') "
+                "order by 1, 2"
+            ).fetchall()
+            if schemas is None or schema in schemas
+        ]
         for schema, name in relations:
             columns = [
                 c for (c,) in con.execute(
@@ -121,3 +126,19 @@ def table_fingerprints(warehouse: Path) -> dict[str, tuple[int, str]]:
             digest = hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
             out[f"{schema}.{name}"] = (len(rows), digest)
     return out
+
+
+MART_FINGERPRINTS = FIXTURES / "mart_fingerprints.json"
+
+
+def assert_marts_unchanged(warehouse: Path, drop: str) -> None:
+    """Every mart built from `drop` is row for row what it was before the last refactor
+    (tests/fixtures/mart_fingerprints.json says when that was)."""
+    import json
+
+    expected = {name: tuple(value) for name, value in
+                json.loads(MART_FINGERPRINTS.read_text(encoding="utf-8"))[drop].items()}
+    actual = table_fingerprints(warehouse, ("marts",))
+    changed = sorted(name for name in expected.keys() | actual.keys()
+                     if expected.get(name) != actual.get(name))
+    assert changed == [], f"marts of the {drop} drop changed: {changed}"

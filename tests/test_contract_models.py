@@ -15,7 +15,7 @@ from pathlib import Path
 
 from chemsafe.contract import FILES, LIMITS, REASON_CODES, contract_yaml, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, render_markdown, stale_files
-from conftest import DEMO_EXTRACTS, PROJECT_ROOT, query
+from conftest import DEMO_EXTRACTS, PROJECT_ROOT, assert_marts_unchanged, query
 
 PSEUDONYMISED = {("training_records", "employee_no"): "employee_key",
                  ("training_signin", "employee_no"): "employee_key"}
@@ -117,6 +117,10 @@ def test_sources_file_lists_the_contract_columns() -> None:
         block = text.split(f"      - name: {extract.name}\n")[1].split("\n      - name:")[0]
         names = re.findall(r"^          - name: (\w+)$", block, re.M)
         assert names == ["_line", *extract.column_names, "_extras"], extract.name
+
+
+def test_every_demo_mart_is_unchanged(demo_warehouse: Path) -> None:
+    assert_marts_unchanged(demo_warehouse, "demo")
 
 
 def test_staging_models_expose_contract_columns_in_order(demo_warehouse: Path) -> None:

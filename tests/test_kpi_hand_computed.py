@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, build_warehouse, query
+from conftest import FIXTURES, assert_marts_unchanged, build_warehouse, query
 
 KPI_SMALL = FIXTURES / "kpi_small"
 
@@ -607,9 +607,19 @@ def test_expected_table_is_complete_and_consistent() -> None:
 # --- the warehouse ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def kpi_rows(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
+def kpi_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("kpi-small-data")
-    warehouse: Path = build_warehouse(KPI_SMALL, data_dir)
+    return build_warehouse(KPI_SMALL, data_dir)
+
+
+@pytest.mark.slow
+def test_every_mart_is_unchanged(kpi_warehouse: Path) -> None:
+    assert_marts_unchanged(kpi_warehouse, "kpi_small")
+
+
+@pytest.fixture(scope="module")
+def kpi_rows(kpi_warehouse: Path) -> list[tuple]:
+    warehouse = kpi_warehouse
     rejected = query(warehouse, "select source_file, line_number, reason_code "
                                 "from audit.quarantine")
     assert rejected == [], f"the kpi_small fixture must load without rejections: {rejected}"

@@ -31,7 +31,14 @@ import pytest
 from chemsafe.browser import dump_dom, fonts_without_korean, screenshot
 from chemsafe.pngread import first_line_glyphs, read_png
 from chemsafe.reconcile.report import FONT_STACK as REPORT_FONT_STACK
-from conftest import CHEMSAFE, FIXTURES, PROJECT_ROOT, build_warehouse, query
+from conftest import (
+    CHEMSAFE,
+    FIXTURES,
+    PROJECT_ROOT,
+    assert_marts_unchanged,
+    build_warehouse,
+    query,
+)
 
 FIXTURE = FIXTURES / "reconciliation"
 Q1, Q2, Q3 = "2026-Q1", "2026-Q2", "2026-Q3"
@@ -178,6 +185,10 @@ def results(rec: Reconciled, quarter: str) -> dict[str, tuple[str, float | None,
     rows = query(rec.warehouse, "select control_id, status, observed_value, exceptions_count "
                                 "from audit.reconciliation_results where quarter = ?", [quarter])
     return {control: (status, observed, count) for control, status, observed, count in rows}
+
+
+def test_every_mart_is_unchanged(rec: Reconciled) -> None:
+    assert_marts_unchanged(rec.warehouse, "reconciliation")
 
 
 # ------------------------------------------------------------------ the reconciled lines
