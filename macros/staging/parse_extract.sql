@@ -38,6 +38,12 @@ with source as (
 
 ),
 
+code_labels as (
+
+    select * from {{ ref('code_labels') }}
+
+),
+
 cleaned as (
 
     select
@@ -64,6 +70,19 @@ deduplicated as (
 
 ),
 
+labels as (
+
+    select
+        code_set,
+        label_key,
+        max(code) as code
+    from code_labels
+    group by
+        code_set,
+        label_key
+
+),
+
 typed as (
 
     select
@@ -72,6 +91,11 @@ typed as (
         {{ _typed_value(column) }} as {{ _output_name(column) }}{{ ',' if not loop.last }}
         {%- endfor %}
     from deduplicated
+    {%- for column in columns if column.type in ('code', 'boolean') %}
+    left join labels as {{ column.name }}__label
+        on {{ column.name }}__label.code_set = '{{ column.code_set }}'
+        and {{ column.name }}__label.label_key = lower({{ column.name }}__raw)
+    {%- endfor %}
 
 ),
 
@@ -177,9 +201,9 @@ select * from final
     {%- elif column.type == 'integer' -%}
         {{ parse_integer_value(raw) }}
     {%- elif column.type == 'boolean' -%}
-        {{ parse_boolean_value(raw) }}
+        {{ boolean_from_code(column.name ~ '__label.code') }}
     {%- elif column.type == 'code' -%}
-        {{ parse_code_value(raw, column.code_set) }}
+        {{ column.name }}__label.code
     {%- elif column.type == 'cas' -%}
         {{ parse_cas_value(raw) }}
     {%- else -%}

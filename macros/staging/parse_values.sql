@@ -44,18 +44,11 @@
     end
 {%- endmacro %}
 
-{#- A code or Korean label of `code_set` (reference seed code_labels), trimmed, any case. -#}
-{% macro parse_code_value(raw, code_set) -%}
-    (
-        select max(code_labels.code)
-        from {{ ref('code_labels') }} as code_labels
-        where code_labels.code_set = '{{ code_set }}'
-          and code_labels.label_key = lower({{ raw }})
-    )
-{%- endmacro %}
-
-{% macro parse_boolean_value(raw) -%}
-    case {{ parse_code_value(raw, 'boolean') }}
+{#- Codes and booleans are looked up in the reference seed code_labels by a join in
+    parse_extract() (a code or Korean label of the column's code set, trimmed, any case);
+    a boolean's code is TRUE or FALSE. -#}
+{% macro boolean_from_code(code) -%}
+    case {{ code }}
         when 'TRUE' then true
         when 'FALSE' then false
     end
