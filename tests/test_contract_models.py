@@ -15,7 +15,7 @@ from pathlib import Path
 
 from chemsafe.contract import FILES, LIMITS, REASON_CODES, contract_yaml, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, render_markdown, stale_files
-from conftest import DEMO_EXTRACTS, PROJECT_ROOT, assert_marts_unchanged, query
+from conftest import DEMO_EXTRACTS, PROJECT_ROOT, assert_marts_unchanged, dbt_in, query
 
 PSEUDONYMISED = {("training_records", "employee_no"): "employee_key",
                  ("training_signin", "employee_no"): "employee_key"}
@@ -175,3 +175,11 @@ def test_no_clear_employee_number_in_the_warehouse(demo_warehouse: Path) -> None
         if hits:
             found.append(f"{schema}.{table}.{column}")
     assert found == []
+
+
+def test_source_freshness_reports_when_the_load_was_ingested(demo_warehouse: Path) -> None:
+    """`dbt source freshness` reads the load time from the manifest of the current load."""
+    result = dbt_in(PROJECT_ROOT, demo_warehouse.parent, "source", "freshness")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "freshness of extracts.ingest_manifest" in result.stdout
+    assert "PASS" in result.stdout
