@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -87,7 +88,21 @@ class SizeResult:
         os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1))
     machine: str = field(default_factory=lambda: f"{platform.machine()} {platform.system()}")
     date: str = field(default_factory=lambda: datetime.now(UTC).date().isoformat())
+    commit: str = field(default_factory=lambda: _commit())
     notes: list[str] = field(default_factory=list)
+
+
+def _commit() -> str:
+    """The git commit the figures are measured on ('+ changes' when the tree is dirty)."""
+    root = project_root()
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                              capture_output=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, text=True, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head} + changes" if dirty.strip() else head
 
 
 def _median(values: list[float]) -> float | None:
@@ -294,6 +309,7 @@ def markdown_table(results: list[SizeResult]) -> str:
         r = results[0]
         lines.append("")
         lines.append(f"Machine: {r.cpus} CPUs, {r.memory_gb} GB, {r.machine}; {r.date}; "
+                     f"commit {r.commit}; "
                      "figures are medians of the runs; peak MB is the largest resident set "
                      "of the measured process tree's biggest process.")
         for each in results:
