@@ -13,6 +13,8 @@ help:
 	@echo "make browser - install headless Chromium and Korean fonts (done by make test)"
 
 $(STAMP): requirements.lock pyproject.toml
+	@echo "Setting up $(VENV) from requirements.lock (dbt, DuckDB, Great Expectations, pandas):"
+	@echo "the first time this downloads and installs about 160 packages, a few minutes."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
@@ -33,9 +35,10 @@ browser:
 			$(BROWSER_PACKAGES); \
 	fi
 
+# -v names each test as it starts (progress you can see); --durations lists the slowest.
 test: $(STAMP) browser
 	$(BIN)/ruff check src scripts tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -v --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests

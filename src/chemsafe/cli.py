@@ -211,6 +211,18 @@ def cmd_paths(_: argparse.Namespace) -> int:
     return 0
 
 
+def _version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from chemsafe.contract import CONTRACT
+
+    try:
+        ours = version("chemsafe-esg")
+    except PackageNotFoundError:
+        ours = "unknown"
+    return f"chemsafe {ours} (extract contract {CONTRACT.version})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chemsafe",
@@ -218,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true",
                         help="show Python tracebacks instead of one-line error messages")
+    parser.add_argument("--version", action="version", version=_version_text())
     sub = parser.add_subparsers(dest="command", required=True)
     p_ingest = sub.add_parser("ingest", help="load a folder of extract files")
     add_wait_option(p_ingest)
