@@ -5,11 +5,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.chemsafe-installed
 
-.PHONY: run test lint lock clean help browser
+.PHONY: run test lint lock clean help browser mutants
 
 help:
 	@echo "make run   - set up the environment and run the main job on the demo extracts"
 	@echo "make test  - run the whole test suite (lint + pytest, dbt end to end)"
+	@echo "make mutants - flip every registered rule boundary and check a test notices"
 	@echo "make browser - install headless Chromium and Korean fonts (done by make test)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -39,6 +40,13 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/python -m pytest -v --durations=15
+	$(BIN)/python scripts/mutants.py
+
+# Mutation check of the boundary register tests/boundaries.toml: flips every registered
+# boundary in a scratch copy of the project, runs only the tests that pin it, reports
+# survivors (exit 1 if any). See README "Mutation testing".
+mutants: $(STAMP)
+	$(BIN)/python scripts/mutants.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests

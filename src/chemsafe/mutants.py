@@ -1,0 +1,245 @@
+"""Mutation check of the boundary register (tests/boundaries.toml; `make mutants`).
+
+For every register entry that names the code implementing a boundary, each of its mutants
+(the comparison flipped: ``>=`` <-> ``>``, ``<=`` <-> ``<``, or a constant shifted by one
+unit, listed in the entry) is applied to a scratch copy of the dbt project, only the tests
+the entry names are run, and the file is restored. A mutant that no test notices is a
+*survivor*; the run exits 1 when there is any (0 survivors is the bar).
+
+Tests are dbt unit tests (``dbt:<unit test name>``): given rows -> expected rows, run
+against a warehouse built once from the hand-built fixture tests/fixtures/kpi_small, so
+that their parents exist (dbt reads the input column types from them). Entries with no
+``code`` are registered by reference (the contract's value boundaries, decided by the
+fixture rows of tests/fixtures/bad_rows and their pytest expectations) and not mutated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chemsafe.dbt_runner import dbt_env, dbt_executable
+from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
+
+REGISTER = Path("tests") / "boundaries.toml"
+FIXTURE = Path("tests") / "fixtures" / "kpi_small"
+COPY_IGNORE = shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "__pycache__",
+                                     ".pytest_cache", ".ruff_cache", "demo", "fixtures",
+                                     "bench")
+# The comparison flips applied when an entry lists no mutants of its own.
+FLIPS = {">=": ">", "<=": "<", ">": ">=", "<": "<="}
+OPERATOR = re.compile(r">=|<=|(?<![-=<>])>(?!=)|<(?![=>])")
+
+
+class RegisterError(ValueError):
+    """The register does not match the code it points at."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    entry_id: str
+    file: str
+    line: int
+    original: str
+    mutated: str
+
+
+@dataclass
+class Entry:
+    id: str
+    boundary: str
+    tests: list[str]
+    file: str | None = None
+    line: int | None = None
+    code: str | None = None
+    mutants: list[str] = field(default_factory=list)
+
+    @property
+    def mutated(self) -> bool:
+        return self.code is not None
+
+
+def load_register(path: Path) -> list[Entry]:
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    entries = []
+    for item in raw.get("boundary", []):
+        entries.append(Entry(
+            id=item["id"], boundary=item["boundary"], tests=list(item.get("tests", [])),
+            file=item.get("file"), line=item.get("line"), code=item.get("code"),
+            mutants=list(item.get("mutants", [])),
+        ))
+    ids = [entry.id for entry in entries]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise RegisterError(f"duplicate register ids: {', '.join(duplicates)}")
+    return entries
+
+
+def flip(code: str) -> str:
+    """`code` with its (single) comparison operator flipped."""
+    found = OPERATOR.findall(code)
+    if len(found) != 1:
+        raise RegisterError(f"{code!r}: expected one comparison to flip, found {found}")
+    return OPERATOR.sub(lambda match: FLIPS[match.group(0)], code, count=1)
+
+
+def mutants_of(entry: Entry, root: Path) -> list[Mutant]:
+    """The entry's mutants, after checking that `code` occurs exactly once in `file`, on
+    `line` (so the register's line numbers stay true)."""
+    if entry.code is None:
+        return []
+    if entry.file is None or entry.line is None:
+        raise RegisterError(f"{entry.id}: code without file and line")
+    if not entry.tests:
+        raise RegisterError(f"{entry.id}: no tests named")
+    text = (root / entry.file).read_text(encoding="utf-8")
+    count = text.count(entry.code)
+    if count != 1:
+        raise RegisterError(f"{entry.id}: {entry.code!r} occurs {count} times in {entry.file}")
+    line = text[: text.index(entry.code)].count("\n") + 1
+    if line != entry.line:
+        raise RegisterError(f"{entry.id}: {entry.code!r} is on line {line} of {entry.file}, "
+                            f"the register says {entry.line}")
+    replacements = entry.mutants or [flip(entry.code)]
+    return [Mutant(entry.id, entry.file, line, entry.code, replacement)
+            for replacement in replacements]
+
+
+def dbt(project: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dbt_env(DataPaths(data_dir))
+    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    return subprocess.run(
+        [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir",
+         str(project)],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )
+
+
+def unit_test_selection(tests: list[str]) -> list[str]:
+    names = []
+    for test in tests:
+        kind, _, name = test.partition(":")
+        if kind != "dbt" or not name:
+            raise RegisterError(f"{test!r}: only dbt:<unit test> tests can judge a mutant")
+        names.append(name)
+    return names
+
+
+def prepare(root: Path, scratch: Path) -> tuple[Path, Path]:
+    """A scratch copy of the project and a data directory with the kpi_small fixture
+    ingested and the models built (the unit tests' parents); checks the baseline passes."""
+    project = scratch / "project"
+    data_dir = scratch / "data"
+    shutil.copytree(root, project, ignore=COPY_IGNORE)
+    env = dict(os.environ)
+    env[DATA_DIR_ENV] = str(data_dir)
+    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    chemsafe = Path(sys.executable).parent / "chemsafe"
+    ingest = subprocess.run([str(chemsafe), "ingest", str(root / FIXTURE)], cwd=root, env=env,
+                            capture_output=True, text=True, check=False)
+    if ingest.returncode != 0:
+        raise RuntimeError(f"ingest of {FIXTURE} failed:\n{ingest.stdout}\n{ingest.stderr}")
+    built = dbt(project, data_dir, "build", "--exclude", "resource_type:test",
+                "resource_type:unit_test")
+    if built.returncode != 0:
+        raise RuntimeError(f"building the fixture warehouse failed:\n{built.stdout[-4000:]}")
+    return project, data_dir
+
+
+def run_tests(project: Path, data_dir: Path, names: list[str]) -> bool:
+    """Whether the named unit tests all pass."""
+    result = dbt(project, data_dir, "test", "--select", *names)
+    return result.returncode == 0
+
+
+def check(root: Path, register: Path, only: list[str] | None = None,
+          keep: Path | None = None) -> int:
+    started = time.monotonic()
+    entries = load_register(register)
+    if only:
+        unknown = sorted(set(only) - {entry.id for entry in entries})
+        if unknown:
+            raise RegisterError(f"not in the register: {', '.join(unknown)}")
+        entries = [entry for entry in entries if entry.id in only]
+    planned = [(entry, mutants_of(entry, root)) for entry in entries]
+    for entry, _ in planned:
+        if entry.mutated:
+            unit_test_selection(entry.tests)
+    mutated = [(entry, mutants) for entry, mutants in planned if mutants]
+    total = sum(len(mutants) for _, mutants in mutated)
+    print(f"boundary register {register}: {len(entries)} entries, {len(mutated)} with code "
+          f"to mutate, {total} mutants; the others are pinned by reference")
+    scratch = keep or Path(tempfile.mkdtemp(prefix="chemsafe-mutants-"))
+    try:
+        project, data_dir = prepare(root, scratch)
+        all_tests = sorted({name for entry, _ in mutated
+                            for name in unit_test_selection(entry.tests)})
+        if not run_tests(project, data_dir, all_tests):
+            print("baseline: the register's tests fail on the unmutated project; "
+                  "fix them first", file=sys.stderr)
+            return 2
+        print(f"baseline: {len(all_tests)} unit tests pass "
+              f"({time.monotonic() - started:.0f} s)")
+        survivors: list[Mutant] = []
+        for entry, mutants in mutated:
+            for mutant in mutants:
+                path = project / mutant.file
+                original = path.read_text(encoding="utf-8")
+                path.write_text(original.replace(mutant.original, mutant.mutated, 1),
+                                encoding="utf-8")
+                try:
+                    passed = run_tests(project, data_dir, unit_test_selection(entry.tests))
+                finally:
+                    path.write_text(original, encoding="utf-8")
+                verdict = "SURVIVED" if passed else "killed"
+                print(f"{verdict:8}  {entry.id}: {mutant.file}:{mutant.line} "
+                      f"{mutant.original.strip()!r} -> {mutant.mutated.strip()!r}")
+                if passed:
+                    survivors.append(mutant)
+    finally:
+        if keep is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    elapsed = time.monotonic() - started
+    print(f"{total} mutants, {total - len(survivors)} killed, {len(survivors)} survived "
+          f"({elapsed:.0f} s)")
+    return 1 if survivors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="mutants", description="Flip every registered boundary in a scratch copy of "
+        "the project and check that a test notices (exit 1 if any mutant survives).")
+    parser.add_argument("--register", type=Path, default=None,
+                        help=f"the boundary register (default {REGISTER})")
+    parser.add_argument("--only", nargs="*", default=None, metavar="ID",
+                        help="only these register entries")
+    parser.add_argument("--list", action="store_true",
+                        help="check the register against the code and list the mutants")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="build the scratch copy here and keep it (for debugging)")
+    args = parser.parse_args(argv)
+    root = project_root()
+    register = args.register or root / REGISTER
+    try:
+        if args.list:
+            for entry in load_register(register):
+                for mutant in mutants_of(entry, root):
+                    print(f"{entry.id}: {mutant.file}:{mutant.line} "
+                          f"{mutant.original.strip()!r} -> {mutant.mutated.strip()!r}")
+                if not entry.mutated:
+                    print(f"{entry.id}: by reference ({', '.join(entry.tests)})")
+            return 0
+        return check(root, register, args.only, args.keep)
+    except RegisterError as exc:
+        print(f"mutants: register error: {exc}", file=sys.stderr)
+        return 2
