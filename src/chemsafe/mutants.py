@@ -19,6 +19,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -228,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None,
                         help="build the scratch copy here and keep it (for debugging)")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM: unwind, so the scratch copy is removed (the finally in check).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     root = project_root()
     register = args.register or root / REGISTER
     try:
