@@ -20,9 +20,12 @@
     (NULL allowed only while that other column is NULL), code_set (reference seed
     code_labels), non_negative (default true for number and integer without a range),
     min_value / max_value (the range rule), not_before (a date column this one may not
-    precede), first_of_month, references (the file whose key it names), personal (an
-    employee number: pseudonymised in staging, under the name staged_as), note
-    (documentation).
+    precede), first_of_month, references (the file whose key it names), personal (a
+    personal identifier: an employee number, or the id of a personal record, which may
+    embed one; replaced in staging by its keyed hash, under the name staged_as, default
+    its own name), masked (text that may quote an employee number: every match of
+    personal_data.employee_number_pattern is replaced by personal_data.mask in staging;
+    free_text columns are always masked), note (documentation).
 -#}
 {% macro extract_contract() -%}
     {{ return(fromyaml(extract_contract_yaml())) }}
@@ -30,8 +33,8 @@
 
 {% macro extract_contract_yaml() -%}
 # --- contract yaml begins ---
-version: "1.1"
-released_on: "2026-12-05"
+version: "1.2"
+released_on: "2026-12-06"
 
 limits:
   max_record_lines: 20
@@ -40,6 +43,10 @@ limits:
   last_date: "2099-12-31"
   max_integer_digits: 18
   max_decimal_places: 10
+
+personal_data:
+  employee_number_pattern: "E[0-9]{3,8}"
+  mask: "[employee no.]"
 
 reason_codes: [malformed_row, missing_required, bad_date, bad_number, bad_integer, bad_boolean, unknown_code, bad_cas, negative_value, out_of_range, key_conflict, orphan_reference, inconsistent_reference]
 
@@ -126,10 +133,27 @@ conventions: |
   `bad_cas`, `negative_value`, `out_of_range`, `key_conflict`, `orphan_reference`,
   `inconsistent_reference`.
 
+  Personal data (employee numbers)
+  - Columns marked *personal* are replaced in staging by a keyed hash (HMAC-SHA256 under the
+    secret `CHEMSAFE_PSEUDONYM_KEY`): `employee_no` (staged as `employee_key`) and the training
+    record id `record_id` of training_records.csv, hashed whole because LMS record ids embed the
+    employee number (`TR-E10002-03`). Nothing downstream of staging sees them in clear.
+  - Free-text columns and columns marked *masked* (the sign-in `sheet_no`) are kept in clear,
+    except that anything matching the employee-number format `E` + 3 to 8 digits (any case,
+    anywhere in the text) is replaced by `[employee no.]` in staging; so is every raw value the
+    quarantine shows. An employee number written in another format in free text is not
+    recognised: free text must not carry personal identifiers. A sign-in sheet number names the
+    paper sheet of a session (the auditor's way to the paper) and carries no employee number;
+    two sheet numbers that differ only in a masked employee number are one key (`key_conflict`).
+  - Ids of other records (findings, inspections, checklists, ...) and codes are not masked.
+
   Risk level codes (*code*, used by several files): `LOW` (저, 하, 낮음, 저위험), `MEDIUM` (중,
   보통, 중위험), `HIGH` (고, 상, 높음, 고위험).
 
 changes: |
+  - 1.2 (2026-12-06): personal data never leaves staging: the training record id is personal
+    (keyed hash, same key as the employee number); free text, the sign-in sheet number and the
+    raw values the quarantine shows have every employee number (`E` + 3 to 8 digits) masked.
   - 1.1 (2026-12-05): the date window (1900-01-01 .. 2099-12-31, else `out_of_range`); numbers
     stored exactly (more than 18 integer digits or a non-zero digit past the 10th decimal is
     `bad_number` / `bad_integer`); a record spans at most 20 physical lines and a cell holds at
@@ -311,7 +335,7 @@ files:
     entity: training_records
     key: [record_id]
     columns:
-      - {name: record_id, type: text, note: "key"}
+      - {name: record_id, type: text, personal: true, note: "key; may embed the employee number (`TR-E10002-03`), so it is hashed whole"}
       - {name: employee_no, type: text, personal: true, staged_as: employee_key, note: "personal identifier: must not reach any mart in clear"}
       - {name: site_id, type: text, references: sites}
       - {name: high_risk_group, type: boolean, note: "works on high-risk facilities"}
@@ -327,8 +351,8 @@ files:
     key: [sheet_no, employee_no, course_code]
     notes: "Key: (sheet_no, employee_no, course_code). Reconciles with training_records.csv on (employee_no, course_code, completed_on = session_on)."
     columns:
-      - {name: sheet_no, type: text}
-      - {name: employee_no, type: text, personal: true, staged_as: employee_key}
+      - {name: sheet_no, type: text, masked: true, note: "the session's paper sheet, kept in clear so an auditor can find it"}
+      - {name: employee_no, type: text, personal: true, staged_as: employee_key, note: "personal identifier: must not reach any mart in clear"}
       - {name: course_code, type: text}
       - {name: session_on, type: date}
   - file: drills
@@ -467,7 +491,8 @@ files:
 
 {#- The columns of a contract file as parse_extract() takes them: every default made
     explicit (free text and conditionally required columns are not required; a boolean's
-    code set is 'boolean'; a personal identifier is pseudonymised under its staged name). -#}
+    code set is 'boolean'; a personal identifier is pseudonymised under its staged name;
+    free text and masked columns have employee numbers masked). -#}
 {% macro contract_columns(extract) -%}
     {%- set columns = [] -%}
     {%- for column in extract.columns -%}
@@ -484,6 +509,7 @@ files:
             'not_before': column.get('not_before'),
             'first_of_month': column.get('first_of_month', false),
             'pseudonymise': column.get('personal', false),
+            'mask': column.get('masked', false) or column.get('free_text', false),
             'as': column.get('staged_as') or column.name
         }) -%}
     {%- endfor -%}
@@ -526,6 +552,12 @@ files:
                              'personal': personal | length > 0}) -%}
     {%- endfor -%}
     {{ return(files) }}
+{%- endmacro %}
+
+{#- The contract's personal-data settings: employee_number_pattern (RE2, matched
+    anywhere in a text, any case) and mask (what replaces a match). -#}
+{% macro personal_data() -%}
+    {{ return(extract_contract().personal_data) }}
 {%- endmacro %}
 
 {#- The contract's rejection reason codes, in the order rules are applied. -#}

@@ -21,7 +21,7 @@
     name of another column: this one may be NULL only while that one is NULL), code_set,
     non_negative, min_value, max_value, not_before (a date column this one may not
     precede), first_of_month, pseudonymise (output the value as a keyed hash named by
-    `as`).
+    `as`), mask (output the text with every employee number masked).
 -#}
 {% macro parse_extract(file_name) -%}
 {%- set extract = contract_file(file_name) -%}
@@ -180,10 +180,24 @@ select * from final
 {%- endmacro %}
 
 
-{#- The trimmed raw value as it may be shown (personal identifiers only as keyed hash). -#}
+{#- The trimmed raw value as the quarantine may show it: a personal identifier only as
+    keyed hash, any other value with employee numbers masked. -#}
 {% macro _display_raw(column) -%}
     {%- if column.get('pseudonymise', false) -%}
         {{ pseudonymise(column.name ~ '__raw') }}
+    {%- else -%}
+        {{ mask_employee_numbers(column.name ~ '__raw') }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A text column's staged value: a personal identifier as keyed hash, free text and
+    masked columns with employee numbers masked, any other text as it was (trimmed). -#}
+{% macro _text_value(column) -%}
+    {%- if column.get('pseudonymise', false) -%}
+        {{ pseudonymise(column.name ~ '__raw') }}
+    {%- elif column.get('mask', false) -%}
+        {{ mask_employee_numbers(column.name ~ '__raw') }}
     {%- else -%}
         {{ column.name }}__raw
     {%- endif -%}
@@ -193,7 +207,7 @@ select * from final
 {% macro _typed_value(column) -%}
     {%- set raw = column.name ~ '__raw' -%}
     {%- if column.type == 'text' -%}
-        {{ _display_raw(column) }}
+        {{ _text_value(column) }}
     {%- elif column.type == 'date' -%}
         {{ parse_date_value(raw) }}
     {%- elif column.type == 'number' -%}
@@ -264,7 +278,8 @@ select * from final
 {%- endmacro %}
 
 
-{#- The row's key as text for the quarantine ('|' between parts; employee numbers hashed). -#}
+{#- The row's key as text for the quarantine ('|' between parts; personal identifiers
+    hashed, employee numbers in other parts masked). -#}
 {% macro _record_key(key, by_name) -%}
     {%- for part in key -%}
         coalesce({{ _display_raw(by_name[part]) }}, ''){{ " || '|' || " if not loop.last }}

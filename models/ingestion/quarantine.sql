@@ -28,14 +28,15 @@ malformed as (
         -- the column of a cell over the contract's length limit; NULL for a wrong field count
         nullif(column_name, '') as column_name,
         -- a malformed record cannot be split reliably into columns, so the raw text of
-        -- files holding employee numbers is withheld (see the source file).
+        -- files holding employee numbers is withheld (see the source file); elsewhere
+        -- employee numbers in it are masked, as in free text.
         case
             when source_file in (
                 {%- for extract in extract_files() if extract.get('personal') -%}
                 '{{ extract.file }}.csv'{{ ', ' if not loop.last }}
                 {%- endfor -%}
             ) then '[withheld: record holds personal identifiers; see the source file]'
-            else raw_record
+            else {{ mask_employee_numbers('raw_record') }}
         end as raw_value,
         'malformed_row' as reason_code
     from {{ source('extracts', 'malformed_rows') }}

@@ -48,8 +48,16 @@ class Column:
     free_text: bool = False
     not_before: str | None = None
     first_of_month: bool = False
-    personal: bool = False  # an employee number: pseudonymised in staging ...
-    staged_as: str | None = None  # ... under this name (employee_key)
+    # a personal identifier (an employee number, or a personal record's id that may embed
+    # one): pseudonymised in staging ...
+    personal: bool = False
+    staged_as: str | None = None  # ... under this name (employee_key; default: its own)
+    masked: bool = False  # text that may quote an employee number: masked in staging
+
+    @property
+    def masks_employee_numbers(self) -> bool:
+        """Staged with every employee number masked (free text and masked columns)."""
+        return (self.masked or self.free_text) and not self.personal
     note: str = ""
 
 
@@ -131,10 +139,17 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class PersonalData:
+    employee_number_pattern: str  # RE2, matched anywhere in a text, any case
+    mask: str  # what replaces a match
+
+
+@dataclass(frozen=True)
 class Contract:
     version: str
     released_on: str
     limits: Limits
+    personal_data: PersonalData
     reason_codes: tuple[str, ...]
     conventions: str
     changes: str
@@ -180,6 +195,7 @@ def _column(raw: dict[str, Any]) -> Column:
         first_of_month=bool(raw.get("first_of_month", False)),
         personal=bool(raw.get("personal", False)),
         staged_as=raw.get("staged_as"),
+        masked=bool(raw.get("masked", False)),
         note=str(raw.get("note", "")),
     )
 
@@ -205,6 +221,7 @@ def parse_contract(text: str) -> Contract:
         version=str(raw["version"]),
         released_on=str(raw["released_on"]),
         limits=Limits(**raw["limits"]),
+        personal_data=PersonalData(**raw["personal_data"]),
         reason_codes=tuple(raw["reason_codes"]),
         conventions=raw["conventions"],
         changes=raw["changes"],

@@ -43,11 +43,17 @@ def type_label(column: Column) -> str:
 
 def column_notes(extract: ExtractFile, column: Column) -> str:
     """The note of a column as the document prints it: the declared note, plus the
-    reference when the note does not already show it."""
-    note = column.note
-    if column.references and f"→ {column.references}" not in note:
-        note = f"{note}; → {column.references}" if note else f"→ {column.references}"
-    return note
+    reference when the note does not already show it and what staging does to personal
+    data (see "Personal data" in the conventions)."""
+    parts = [column.note] if column.note else []
+    if column.references and f"→ {column.references}" not in column.note:
+        parts.append(f"→ {column.references}")
+    if column.personal:
+        staged = f" `{column.staged_as}`" if column.staged_as else ""
+        parts.append(f"*personal*: staged as keyed hash{staged}")
+    elif column.masked:
+        parts.append("*masked*: employee numbers masked in staging")
+    return "; ".join(parts)
 
 
 def render_markdown(contract: Contract) -> str:

@@ -1,0 +1,214 @@
+"""Personal data never leaves staging, in any form (README "Personal identifiers").
+
+A copy of the reconciliation drop gets employee numbers planted where real exports put
+them: inside the LMS record ids (`TR-E7310001-01`), in a sign-in sheet number, in free
+text (a finding's description, inspectors, a counter, a facility and a site name), in
+values that are rejected (a bad date) and in a malformed record. The whole job runs
+through the real CLI (`chemsafe run`, `chemsafe reconcile` of every quarter, `chemsafe
+publish`), then every string of everything published or reported is scanned for any
+employee number of the drop, in any case: the serving file (every column of every table),
+the Parquet exports (every column, their metadata and sidecars), the docs page, the
+dashboard, publication.json and every file of the auditor reports (HTML, CSV, JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from chemsafe.paths import DataPaths
+from chemsafe.pseudonym import DEMO_KEY, pseudonymise
+from conftest import FIXTURES, chemsafe, query
+
+# The drop's employee numbers: E001..E008 of the fixture, renumbered to a form that
+# appears nowhere else (in the contract's format, `E` + 3 to 8 digits).
+RENUMBERED = {f"E00{n}": f"E731000{n}" for n in range(1, 9)}
+EMPLOYEE_NUMBERS = sorted(RENUMBERED.values())
+SCAN = re.compile("|".join(EMPLOYEE_NUMBERS), re.IGNORECASE)
+MASK = "[employee no.]"
+QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3")
+
+
+def _rewrite(path: Path, change) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    body = [change(dict(zip(header, row, strict=True))) for row in body]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for row in body:
+            writer.writerow([row[name] for name in header] if isinstance(row, dict) else row)
+
+
+def _plant(drop: Path) -> None:
+    def training(row: dict[str, str]) -> dict[str, str]:
+        row["employee_no"] = RENUMBERED[row["employee_no"]]
+        number = row["record_id"][2:]
+        # the LMS embeds the employee number in the record id, in two spellings
+        row["record_id"] = (f"TR-{row['employee_no']}-{number}" if number != "02"
+                            else f"lms/{row['employee_no'].lower()}/{number}")
+        return row
+
+    def signin(row: dict[str, str]) -> dict[str, str]:
+        row["employee_no"] = RENUMBERED[row["employee_no"]]
+        if row["employee_no"] == "E7310001":
+            row["sheet_no"] = f"{row['sheet_no']}/{row['employee_no']}"
+        return row
+
+    def planted(column: str, key: str, value: str, text: str):
+        def change(row: dict[str, str]) -> dict[str, str]:
+            if row[key] == value:
+                row[column] = text.format(row[column])
+            return row
+        return change
+
+    _rewrite(drop / "training_records.csv", training)
+    _rewrite(drop / "training_signin.csv", signin)
+    _rewrite(drop / "findings.csv",
+             planted("description", "finding_id", "FD01", "{} (신고 E7310003)"))
+    _rewrite(drop / "inspections.csv",
+             planted("inspector", "inspection_id", "IN03", "E7310005 {}"))
+    _rewrite(drop / "self_inspection_field.csv",
+             planted("inspector", "checklist_no", "SC01", "{} e7310002"))
+    _rewrite(drop / "facilities.csv",
+             planted("facility_name", "facility_id", "F01", "{} 담당 E7310004"))
+    _rewrite(drop / "sites.csv", planted("site_name", "site_id", "S01", "{}(E7310006)"))
+    with (drop / "inventory_field.csv").open(encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    lines[1] = lines[1].replace("이현장", "이현장 E7310001", 1)
+    (drop / "inventory_field.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (drop / "training_records.csv").open("a", encoding="utf-8") as handle:
+        # rejected (bad_date): the value the quarantine shows quotes the employee number
+        handle.write("TR-E7310007-09,E7310007,S01,Y,CHEM-HR,E7310007,,,\n")
+    with (drop / "findings.csv").open("a", encoding="utf-8") as handle:
+        handle.write("FD98,IN01,F01,E7310008,LABELING,2,bad date,,\n")  # bad_date
+        handle.write("FD99,IN01,F01,2026-01-20,LABELING,2,E7310006 extra,,,,\n")  # malformed
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
+    drop = tmp_path_factory.mktemp("planted") / "drop"
+    shutil.copytree(FIXTURES / "reconciliation", drop)
+    _plant(drop)
+    data_dir = tmp_path_factory.mktemp("planted-data")
+    chemsafe(data_dir, "run", "--extracts", str(drop))
+    for quarter in QUARTERS:
+        result = chemsafe(data_dir, "reconcile", "--quarter", quarter, check=False)
+        assert result.returncode in (0, 1), result.stderr
+    chemsafe(data_dir, "publish")
+    return DataPaths(data_dir)
+
+
+def _hits(text: str) -> list[str]:
+    return sorted(set(SCAN.findall(text)))
+
+
+def _scan_database(path: Path, reader: str | None = None) -> dict[str, list[str]]:
+    """Every column of every table (or of one Parquet file), cast to text."""
+    found: dict[str, list[str]] = {}
+    with duckdb.connect(str(path) if reader is None else ":memory:",
+                        read_only=reader is None) as con:
+        if reader is None:
+            relations = [f'"{s}"."{t}"' for s, t in con.execute(
+                "select schema_name, table_name from duckdb_tables()").fetchall()]
+        else:
+            relations = [reader]
+        for relation in relations:
+            columns = [d[0] for d in con.execute(f"select * from {relation} limit 0").description]
+            for column in columns:
+                values = con.execute(f'select distinct cast("{column}" as varchar) '
+                                     f"from {relation}").fetchall()
+                hits = _hits("\n".join(v for (v,) in values if v is not None))
+                if hits:
+                    found[f"{relation}.{column}"] = hits
+    return found
+
+
+def test_the_scan_finds_the_planted_numbers_where_they_may_be(published: DataPaths) -> None:
+    # the ingested load folder keeps the extracts as delivered (never the warehouse)
+    load = published.current_seeds.resolve()
+    for name in ("raw_training_records", "raw_training_signin", "raw_findings",
+                 "raw_facilities", "raw_sites"):
+        assert _hits((load / f"{name}.csv").read_text(encoding="utf-8")), name
+
+
+def test_serving_file_holds_no_employee_number(published: DataPaths) -> None:
+    assert _scan_database(published.serving_db) == {}
+
+
+def test_parquet_exports_hold_no_employee_number(published: DataPaths) -> None:
+    release = published.parquet_exports.resolve()
+    parquet_files = sorted(release.rglob("*.parquet"))
+    assert len(parquet_files) >= 20
+    leaks: dict[str, object] = {}
+    for path in parquet_files:
+        reader = f"read_parquet('{path}')"
+        leaks.update(_scan_database(path, reader))
+        metadata = pq.read_schema(path)
+        text = str(metadata.metadata) + "".join(str(f.metadata) for f in metadata)
+        if _hits(text):
+            leaks[f"{path.name} metadata"] = _hits(text)
+    for path in sorted(release.rglob("*.json")):
+        if _hits(path.read_text(encoding="utf-8")):
+            leaks[path.name] = _hits(path.read_text(encoding="utf-8"))
+    assert leaks == {}
+
+
+def test_pages_reports_and_record_hold_no_employee_number(published: DataPaths) -> None:
+    files = [published.docs_index, published.dashboard_html, published.publication_record,
+             *sorted(p for p in published.reports_dir.rglob("*") if p.is_file())]
+    reports = [p for p in files if p.is_relative_to(published.reports_dir)]
+    assert {p.suffix for p in reports} >= {".html", ".csv", ".json"}
+    assert len([p for p in reports if p.name.startswith("audit_sample_")]) == len(QUARTERS)
+    leaks = {str(p): _hits(p.read_text(encoding="utf-8", errors="replace")) for p in files}
+    assert {p: h for p, h in leaks.items() if h} == {}
+
+
+def test_record_ids_are_keyed_hashes_and_free_text_is_masked(published: DataPaths) -> None:
+    key = DEMO_KEY.encode()
+    serving = published.serving_db
+    record_ids = {r for (r,) in query(serving, "select record_id from "
+                                               "marts.fct_training_reconciliation "
+                                               "where record_id is not null")}
+    assert pseudonymise("TR-E7310001-01", key) in record_ids
+    assert pseudonymise("lms/e7310002/02", key) in record_ids
+    assert query(serving, "select facility_name from marts.dim_facilities "
+                          "where facility_id = 'F01'") == [(f"염산 저장탱크 담당 {MASK}",)]
+    assert query(serving, "select site_name from marts.dim_sites where site_id = 'S01'") \
+        == [(f"울산공장({MASK})",)]
+    assert query(serving, "select description from marts.fct_findings "
+                          "where finding_id = 'FD01'") \
+        == [(f"긴급차단밸브 작동 지연 (신고 {MASK})",)]
+    assert query(serving, "select distinct system_inspector from "
+                          "marts.fct_self_inspection_reconciliation "
+                          "where inspection_id = 'IN03'") == [(f"{MASK} 김점검",)]
+    # rejected values and a malformed record: shown, with the number masked
+    assert query(serving, "select source_file, record_key, raw_value, reason_code "
+                          "from audit.quarantine where source_file = 'findings.csv' "
+                          "and reason_code <> 'negative_value' order by line_number") == [
+        ("findings.csv", "FD98", MASK, "bad_date"),
+        ("findings.csv", None, f"FD99,IN01,F01,2026-01-20,LABELING,2,{MASK} extra,,,,",
+         "malformed_row")]
+    assert query(serving, "select record_key, raw_value from audit.quarantine "
+                          "where source_file = 'training_records.csv'") == [
+        (pseudonymise("TR-E7310007-09", key), MASK)]
+
+
+def test_audit_sample_finds_the_paper_by_sheet_number_and_date(published: DataPaths) -> None:
+    rows = query(published.serving_db,
+                 "select field_record_id, line_date, system_record_id, match_status "
+                 "from marts.fct_reconciliation_audit_sample "
+                 "where reconciliation = 'training' order by line_date")
+    signed = [r for r in rows if r[0] is not None]
+    assert signed, rows
+    # the sheet number in clear (its employee number masked) with the session date
+    assert {r[0] for r in signed} >= {"TS-02", "TS-03", f"TS-01/{MASK}"}
+    assert all(r[1] is not None for r in rows)
+    assert all(r[2] is None or re.fullmatch("[0-9a-f]{64}", r[2]) for r in rows)
