@@ -28,6 +28,7 @@ from chemsafe.dbt_runner import run_dbt
 from chemsafe.failures import Terminated, duckdb_error_text, os_error_text, stop_on_signals
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.jobs import add_wait_option, exclusive
+from chemsafe.keycheck import KeyChanged, check_key, verify_key
 from chemsafe.paths import DATA_DIR_ENV, DataPaths, data_paths, project_root
 from chemsafe.publish import not_published_notice, publish_and_report
 from chemsafe.reconcile.cli import add_reconcile_parser
@@ -93,11 +94,36 @@ def has_load(command: str) -> bool:
     return False
 
 
-def build_current(dbt_args: Sequence[str] = (), command: str = "build") -> int:
+def key_checked(command: str, rekey: bool, dbt_args: Sequence[str] = ()) -> bool:
+    """Whether dbt may build under this run's pseudonym key (chemsafe.keycheck); with
+    `rekey`, the warehouse of another key is first removed. Says why not, or what it did."""
+    paths = data_paths()
+    if rekey and dbt_args:
+        print(f"chemsafe {command}: error: --rekey rebuilds the whole warehouse; it takes no "
+              f"dbt arguments ({' '.join(dbt_args)}); nothing was done", file=sys.stderr)
+        return False
+    try:
+        check = check_key(paths.warehouse, rekey)
+    except KeyChanged as exc:
+        print(f"chemsafe {command}: error: {exc}", file=sys.stderr)
+        return False
+    for note in check.notes:
+        print(f"chemsafe {command}: {note}", file=sys.stderr)
+    return True
+
+
+def build_current(dbt_args: Sequence[str] = (), command: str = "build",
+                  rekey: bool = False) -> int:
+    """dbt build on the current load (under the warehouse's pseudonym key, or rebuilt
+    under a new one with `rekey`), then the load summary."""
+    if not has_load(command) or not key_checked(command, rekey, dbt_args):
+        return 2
+    return dbt_build(dbt_args)
+
+
+def dbt_build(dbt_args: Sequence[str] = ()) -> int:
     """dbt build on the current load, then the load summary."""
     paths = data_paths()
-    if not has_load(command):
-        return 2
     code = run_dbt(paths, ["build", *dbt_args])
     if paths.warehouse.exists():
         try:
@@ -113,7 +139,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return exclusive("build", args.wait, lambda: build_current(args.dbt_args))
+    return exclusive("build", args.wait,
+                     lambda: build_current(args.dbt_args, rekey=args.rekey))
 
 
 def current_load(paths: DataPaths) -> Path | None:
@@ -131,18 +158,24 @@ def restore_current(paths: DataPaths, previous: Path | None) -> str:
     return f"`current` is back at load {previous.name}, as before this run"
 
 
-def run_job(folder: Path) -> int:
+def run_job(folder: Path, rekey: bool = False) -> int:
     """Ingest, build and publish one load, under the job lock: nothing else can change
     `current` in between, so what is published is the load this run ingested. When the
     build fails, `current` goes back to the load that was current before the run."""
     paths = data_paths()
+    if not rekey:  # a key change stops the run before it ingests anything
+        try:
+            verify_key(paths.warehouse)
+        except KeyChanged as exc:
+            print(f"chemsafe run: error: {exc}", file=sys.stderr)
+            return 2
     previous = current_load(paths)
     print(f"Ingesting {folder}")
     loaded = load_extracts(folder, "run")
     if loaded is None:
         return 2
     try:
-        code = build_current(command="run")
+        code = build_current(command="run", rekey=rekey)
     except BaseException:
         print(f"chemsafe run: the build of load {loaded.load_id} was stopped; "
               f"{restore_current(paths, previous)}", file=sys.stderr)
@@ -163,14 +196,14 @@ def run_job(folder: Path) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     folder = Path(args.extracts) if args.extracts else demo_extracts_dir()
-    return exclusive("run", args.wait, lambda: run_job(folder))
+    return exclusive("run", args.wait, lambda: run_job(folder, args.rekey))
 
 
-def publish_job() -> int:
+def publish_job(rekey: bool = False) -> int:
     """dbt build (every model and test) on the current load; publish it if it passed."""
-    if not has_load("publish"):
-        return 2
-    code = build_current(command="publish")
+    if not has_load("publish") or not key_checked("publish", rekey):
+        return 2  # said why; nothing was built or published
+    code = dbt_build()
     if code:
         not_published_notice()
         return code
@@ -178,7 +211,7 @@ def publish_job() -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    return exclusive("publish", args.wait, publish_job)
+    return exclusive("publish", args.wait, lambda: publish_job(args.rekey))
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
@@ -223,6 +256,14 @@ def _version_text() -> str:
     return f"chemsafe {ours} (extract contract {CONTRACT.version})"
 
 
+def add_rekey_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rekey", action="store_true",
+        help="the pseudonym key (CHEMSAFE_PSEUDONYM_KEY) changed on purpose: rebuild the "
+             "whole warehouse under the new key and drop the reconciliation results (without "
+             "it, a key other than the warehouse's stops the job)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chemsafe",
@@ -238,17 +279,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_ingest.set_defaults(func=cmd_ingest)
     p_build = sub.add_parser("build", help="dbt build on what was ingested")
     add_wait_option(p_build)
+    add_rekey_option(p_build)
     p_build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                          help="extra arguments passed to dbt build (e.g. --select ...)")
     p_build.set_defaults(func=cmd_build)
     p_run = sub.add_parser("run", help="main job: ingest extracts, build, publish")
     p_run.add_argument("--extracts", help="extract folder (default: the demo extracts)")
     add_wait_option(p_run)
+    add_rekey_option(p_run)
     p_run.set_defaults(func=cmd_run)
     p_publish = sub.add_parser(
         "publish", help="dbt build, then publish the serving file, exports, docs and "
                         "dashboard if every test passed")
     add_wait_option(p_publish)
+    add_rekey_option(p_publish)
     p_publish.set_defaults(func=cmd_publish)
     add_reconcile_parser(sub)
     add_bench_parser(sub)

@@ -3,6 +3,7 @@
 Loaded by ``profiles.yml`` (``plugins: - module: chemsafe.dbt_plugin``). Registering the
 HMAC as a connection function keeps the key out of every SQL text dbt compiles, logs or
 stores in ``target/``. The function is vectorised (Arrow), not a Python call per row.
+It also refuses a warehouse that records another key's fingerprint (chemsafe.keycheck).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
+from chemsafe.keycheck import KeyChanged, key_fingerprint, stored_fingerprint_on
 from chemsafe.pseudonym import DEMO_WARNING, pseudonym_key, pseudonymise
 
 FUNCTION_NAME = "chemsafe_pseudonymise"
@@ -42,3 +44,10 @@ class Plugin(BasePlugin):
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register_pseudonymise(conn, self._key)
+        # dbt run directly (not through chemsafe, which checks before dbt starts): never
+        # build under a key other than the one the warehouse records (chemsafe.keycheck).
+        stored = stored_fingerprint_on(conn)
+        if stored is not None and stored != key_fingerprint(self._key):
+            raise KeyChanged("the pseudonym key is not the key this warehouse was built "
+                             "with (audit.pseudonym_key); use that key, or rebuild under "
+                             "the new one with `chemsafe build --rekey`")
