@@ -189,7 +189,7 @@ def run_job(folder: Path, rekey: bool = False) -> int:
     # The main job ends by publishing the build that just passed (no second build). The
     # quarterly reconciliation is its own command (`chemsafe reconcile`), whose exit code
     # tells a scheduler when a control fails; its results are published with the next
-    # publish.
+    # publish of the same load (chemsafe.serving: results of another load are withheld).
     print(f"\nPublishing load {loaded.load_id} (ingested and built by this run)")
     return publish_and_report(paths, command="run", load_id=loaded.load_id)
 

@@ -7,6 +7,10 @@ each in one atomic step: the serving file is renamed over the old one, the expor
 is switched to the new release folder, the docs and dashboard pages are renamed over the
 old ones, and publication.json records what is now published. A failure before that point
 leaves every published artifact exactly as it was.
+
+The reconciliation results (``audit.reconciliation_*``, written by ``chemsafe reconcile``)
+are published only for the quarters reconciled on the load being published; a quarter
+reconciled on another load is withheld, and publication.json says which is which.
 """
 
 from __future__ import annotations
@@ -34,6 +38,11 @@ from chemsafe.docs import DocsError, generate_docs
 from chemsafe.exports import ExportedFile, write_exports
 from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.paths import DataPaths
+from chemsafe.reconciliation_scope import (
+    ReconciledQuarter,
+    ReconciliationScope,
+    reconciliation_scope,
+)
 from chemsafe.serving import (
     Publication,
     PublishedTable,
@@ -59,6 +68,7 @@ class PublishResult:
     tables: list[PublishedTable]
     exports: list[ExportedFile]
     paths: DataPaths
+    reconciliation: ReconciliationScope
 
 
 def passed_build(paths: DataPaths) -> BuildInfo:
@@ -129,8 +139,14 @@ def _prune_releases(paths: DataPaths, keep: int) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _quarters(quarters: tuple[ReconciledQuarter, ...]) -> list[dict[str, str | None]]:
+    return [{"quarter": q.quarter, "load_id": q.load_id, "run_id": q.run_id,
+             "run_at": q.run_at.isoformat()} for q in quarters]
+
+
 def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTable],
-            exports: list[ExportedFile], paths: DataPaths) -> str:
+            exports: list[ExportedFile], paths: DataPaths,
+            reconciliation: ReconciliationScope) -> str:
     return json.dumps({
         "publication_id": publication.publication_id,
         "published_at": publication.published_at.isoformat(),
@@ -141,6 +157,15 @@ def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTa
         "exports": str(paths.export_releases / publication.publication_id),
         "docs": str(paths.docs_index),
         "dashboard": str(paths.dashboard_html),
+        "reconciliation": {
+            "load_id": reconciliation.load_id,
+            "about": "audit.reconciliation_* hold the results of these quarters, reconciled "
+                     "on this publication's load; withheld: quarters last reconciled on "
+                     "another load (run `chemsafe reconcile --quarter <quarter>`, then "
+                     "publish)",
+            "quarters": _quarters(reconciliation.published),
+            "withheld": _quarters(reconciliation.withheld),
+        },
         "tables": [{"table": str(t.relation), "row_count": t.row_count,
                     "column_count": t.column_count} for t in tables],
         "export_files": [{"table": str(e.relation), "path": e.path.name,
@@ -164,6 +189,7 @@ def publish_built_warehouse(paths: DataPaths,
                                   build.invocation_id, build.dbt_version)
         pid = publication.publication_id
         relations = relations_to_publish(paths.dbt_target / "manifest.json", paths.warehouse)
+        reconciliation = reconciliation_scope(paths.warehouse, load_id)
         staged_db = paths.serving_dir / f".chemsafe_serving.{pid}.duckdb"
         partial = paths.export_releases / f".{pid}.partial"
         release = paths.export_releases / pid
@@ -199,9 +225,9 @@ def publish_built_warehouse(paths: DataPaths,
         replace_file(staged_docs, paths.docs_index)
         replace_file(staged_dashboard, paths.dashboard_html)
         write_text_atomic(paths.publication_record,
-                          _record(publication, build, tables, exports, paths))
+                          _record(publication, build, tables, exports, paths, reconciliation))
         _prune_releases(paths, KEEP_RELEASES)
-    return PublishResult(publication, tables, exports, paths)
+    return PublishResult(publication, tables, exports, paths, reconciliation)
 
 
 def publish_and_report(paths: DataPaths, command: str = "publish",
@@ -229,7 +255,19 @@ def publish_and_report(paths: DataPaths, command: str = "publish",
     print(f"  Parquet exports                {paths.parquet_exports}")
     print(f"  dbt docs (offline page)        {paths.docs_index}")
     print(f"  EHS dashboard                  {paths.dashboard_html}")
+    print(reconciliation_text(result.reconciliation))
     return 0
+
+
+def reconciliation_text(scope: ReconciliationScope) -> str:
+    """What the publication says about the reconciliation results it carries."""
+    published = ", ".join(q.quarter for q in scope.published) or "none"
+    text = f"  reconciliation results of load {scope.load_id}: {published}"
+    if scope.withheld:
+        text += ("; withheld, reconciled on another load: "
+                 + ", ".join(f"{q.quarter} (load {q.load_id})" for q in scope.withheld)
+                 + " (run `chemsafe reconcile --quarter <quarter>`, then publish)")
+    return text
 
 
 def not_published_notice() -> None:

@@ -24,6 +24,7 @@ import duckdb
 
 from chemsafe.atomic import replace_file
 from chemsafe.db import first_row
+from chemsafe.reconciliation_scope import rows_of_load
 
 # dbt models in these schemas are published (never a stale table a removed model left
 # behind); so are the tables other tools write for auditors, matched by EXTERNAL_TABLES
@@ -124,9 +125,11 @@ def relations_to_publish(manifest_path: Path, warehouse: Path) -> list[Relation]
     return relations
 
 
-def _copy_relation(con: duckdb.DuckDBPyConnection, relation: Relation) -> str | None:
+def _copy_relation(con: duckdb.DuckDBPyConnection, relation: Relation,
+                   load_id: str | None) -> str | None:
     """Copy one table (or view, materialised) from the attached working file `wh`, with
-    its constraints and comments; return its description."""
+    its constraints and comments (the reconciliation results only for the runs of
+    `load_id`); return its description."""
     table = first_row(
         con,
         "select sql, comment from duckdb_tables() "
@@ -134,12 +137,14 @@ def _copy_relation(con: duckdb.DuckDBPyConnection, relation: Relation) -> str | 
         [relation.schema, relation.name],
     )
     source = f"wh.{relation.qualified}"
+    where = rows_of_load(con, relation.schema, relation.name, load_id)
     if table is not None:
         ddl, comment = table
         # The DDL names the table as schema.table: created in the new file's catalog,
         # with the same column order, types, PRIMARY KEY and NOT NULL constraints.
         con.execute(ddl)
-        con.execute(f"insert into {relation.qualified} select * from {source}")
+        con.execute(f"insert into {relation.qualified} select * from {source} "
+                    f"where {where}")
     else:
         view = first_row(
             con,
@@ -150,7 +155,8 @@ def _copy_relation(con: duckdb.DuckDBPyConnection, relation: Relation) -> str | 
         if view is None:
             raise PublishError(f"{relation} is not in the working warehouse")
         comment = view[0]
-        con.execute(f"create table {relation.qualified} as select * from {source}")
+        con.execute(f"create table {relation.qualified} as select * from {source} "
+                    f"where {where}")
     if comment:
         con.execute(f"comment on table {relation.qualified} is {literal(comment)}")
     columns = con.execute(
@@ -244,7 +250,7 @@ def write_serving_file(warehouse: Path, staged: Path, relations: list[Relation],
         for schema in sorted({r.schema for r in relations} | {PUBLICATION_SCHEMA}):
             con.execute(f"create schema if not exists {ident(schema)}")
         for relation in relations:
-            description = _copy_relation(con, relation)
+            description = _copy_relation(con, relation, publication.load_id)
             row_count = first_row(con, f"select count(*) from {relation.qualified}")
             column_count = first_row(
                 con,

@@ -216,7 +216,11 @@ class AuditReport:
             ("통제 정의 Controls version", f"{ctx.controls_version} (expectations/controls.toml, "
                                          "expectations/gx)"),
             ("Great Expectations", ctx.gx_version),
-            ("적재 Load id", ctx.load_id or MISSING),
+            ("적재 Load id", join([
+                ctx.load_id or MISSING,
+                tag("div", "The load these results describe: a publication carries them "
+                           "only with a build of this load (publication.json).", cls="note"),
+            ])),
             ("이전 분기 Previous quarter", ctx.previous_period or
              "none in the reporting window"),
         ]))
