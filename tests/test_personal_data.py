@@ -87,6 +87,8 @@ def _plant(drop: Path) -> None:
     with (drop / "training_records.csv").open("a", encoding="utf-8") as handle:
         # rejected (bad_date): the value the quarantine shows quotes the employee number
         handle.write("TR-E7310007-09,E7310007,S01,Y,CHEM-HR,E7310007,,,\n")
+        # rejected (orphan_reference): a site id that quotes one
+        handle.write("TR-E7310008-10,E7310008,E7310008,Y,CHEM-HR,2026-03-01,,,\n")
     with (drop / "findings.csv").open("a", encoding="utf-8") as handle:
         handle.write("FD98,IN01,F01,E7310008,LABELING,2,bad date,,\n")  # bad_date
         handle.write("FD99,IN01,F01,2026-01-20,LABELING,2,E7310006 extra,,,,\n")  # malformed
@@ -196,9 +198,11 @@ def test_record_ids_are_keyed_hashes_and_free_text_is_masked(published: DataPath
         ("findings.csv", "FD98", MASK, "bad_date"),
         ("findings.csv", None, f"FD99,IN01,F01,2026-01-20,LABELING,2,{MASK} extra,,,,",
          "malformed_row")]
-    assert query(serving, "select record_key, raw_value from audit.quarantine "
-                          "where source_file = 'training_records.csv'") == [
-        (pseudonymise("TR-E7310007-09", key), MASK)]
+    assert query(serving, "select record_key, raw_value, reason_code from audit.quarantine "
+                          "where source_file = 'training_records.csv' "
+                          "order by line_number") == [
+        (pseudonymise("TR-E7310007-09", key), MASK, "bad_date"),
+        (pseudonymise("TR-E7310008-10", key), MASK, "orphan_reference")]
 
 
 def test_audit_sample_finds_the_paper_by_sheet_number_and_date(published: DataPaths) -> None:

@@ -92,13 +92,14 @@ reference_rejections as (
             when {{ _inconsistent_condition(rule, loop.index, references) }} then '{{ rule.column }}'
             {%- endfor %}
         end as reference_rejection_column,
+        -- the value as the quarantine shows it: employee numbers masked, as everywhere
         case
             when parse_rejection_reason is not null then null
             {%- for column in checked_columns %}
-            when {{ _orphan_condition(column, references) }} then {{ column }}
+            when {{ _orphan_condition(column, references) }} then {{ mask_employee_numbers(column) }}
             {%- endfor %}
             {%- for rule in consistency %}
-            when {{ _inconsistent_condition(rule, loop.index, references) }} then {{ rule.column }}
+            when {{ _inconsistent_condition(rule, loop.index, references) }} then {{ mask_employee_numbers(rule.column) }}
             {%- endfor %}
         end as reference_rejection_value
     from joined
