@@ -113,3 +113,19 @@ def test_reconcile_does_not_claim_a_replacement_when_nothing_ran(tmp_path: Path)
     assert "replaced in one transaction" not in result.stderr
     assert str(warehouse) in result.stderr
     assert "Nothing was stored" in result.stderr, result.stderr
+
+
+def test_a_full_disk_during_the_build_is_one_line_not_thousands(tmp_path: Path) -> None:
+    """The disk fills while dbt builds: dbt's own output stops at the first 'no space
+    left' (it printed tens of thousands of lines and hundreds of tracebacks before) and
+    chemsafe says it once, naming the path."""
+    with tmpfs(tmp_path / "small", "size=10m") as disk:
+        data_dir = disk / "data"
+        chemsafe(data_dir, "ingest", str(DEMO_EXTRACTS))
+        result = chemsafe(data_dir, "build", check=False)
+    line = one_error_line(result, "build")
+    assert "no space left on device" in line, line
+    assert str(data_dir) in line, line
+    everything = result.stdout + result.stderr
+    assert "Traceback" not in everything, everything[-3000:]
+    assert everything.count("\n") < 1500, everything[-3000:]

@@ -8,12 +8,19 @@ the warehouse's DuckDB lock and fail the next build):
 - when `chemsafe` is asked to stop (SIGTERM, SIGINT: chemsafe.failures.Terminated) or
   fails while dbt runs, dbt and its own children (its process group) are terminated,
   waited for, and killed if they do not stop within STOP_GRACE_SECONDS.
+
+dbt's output is passed through line by line, until the disk is full: from the first
+"No space left on device" dbt would print thousands of lines of failed log writes and
+tracebacks, so the rest is held back (dbt's log file has what could still be written)
+and, when dbt fails, OSError(ENOSPC) names the path once for the CLI's one-line message.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +32,8 @@ from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
 
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_SECONDS = 10.0
+_DISK_FULL = re.compile(r"no space left on device|\[errno 28\]|errno\W+28\b", re.I)
+_FULL_PATH = re.compile(r"""['"]?(/[^'"\s]+)['"]?\s*:\s*no space left on device""", re.I)
 
 
 def dbt_executable() -> str:
@@ -83,11 +92,33 @@ def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
     # Its own process group: a terminal's Ctrl-C reaches chemsafe, which stops dbt (and
     # whatever dbt started) as a whole.
     child = subprocess.Popen(command, cwd=root, env=dbt_env(paths),
-                             preexec_fn=die_with_parent(), process_group=0)
+                             preexec_fn=die_with_parent(), process_group=0,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        return child.wait()
+        full_at = _relay(child, paths)
+        code = child.wait()
     except BaseException as exc:
         stop(child)
         if isinstance(exc, Terminated):
             exc.stopped.append(f"{' '.join(['dbt', *args[:1]])} (PID {child.pid})")
         raise
+    if code != 0 and full_at is not None:
+        raise OSError(errno.ENOSPC, "No space left on device", full_at)
+    return code
+
+
+def _relay(child: subprocess.Popen[bytes], paths: DataPaths) -> str | None:
+    """Copy dbt's output to ours until the disk is full; return the full path, if so."""
+    assert child.stdout is not None
+    full_at: str | None = None
+    out = sys.stdout.buffer
+    for raw in child.stdout:
+        if full_at is None:
+            text = raw.decode("utf-8", errors="replace")
+            if _DISK_FULL.search(text):
+                match = _FULL_PATH.search(text)
+                full_at = match.group(1) if match else str(paths.root)
+                continue
+            out.write(raw)
+            out.flush()
+    return full_at
