@@ -80,16 +80,9 @@ def copy_project(target: Path, data_dir: Path) -> Path:
 
 def dbt_in(project: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run dbt on a project copy with its run-time files under data_dir."""
-    from chemsafe.dbt_runner import dbt_env, dbt_executable
-    from chemsafe.paths import DataPaths
+    from chemsafe.dbt_runner import dbt_on_project
 
-    env = dbt_env(DataPaths(data_dir))
-    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
-    return subprocess.run(
-        [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir",
-         str(project)],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )
+    return dbt_on_project(project, data_dir, *args)
 
 
 # Run metadata that legitimately differs between two runs: when and as which load the

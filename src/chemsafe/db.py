@@ -1,4 +1,4 @@
-"""Small DuckDB helpers shared by the publisher, the exports and the dashboard."""
+"""Small DuckDB helpers shared by ingestion, the publisher, the exports and the dashboard."""
 
 from __future__ import annotations
 
@@ -14,3 +14,8 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str,
     further work on a connection with an unfinished result)."""
     rows = con.execute(sql, list(params)).fetchall()
     return rows[0] if rows else None
+
+
+def literal(text: str | None) -> str:
+    """A SQL string literal (quotes doubled), or NULL."""
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"

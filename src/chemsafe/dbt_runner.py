@@ -122,3 +122,16 @@ def _relay(child: subprocess.Popen[bytes], paths: DataPaths) -> str | None:
             out.write(raw)
             out.flush()
     return full_at
+
+
+def dbt_on_project(project: Path, data_dir: Path,
+                   *args: str) -> subprocess.CompletedProcess[str]:
+    """``dbt <args>`` on another copy of the project (a scratch copy a test or the
+    mutation run changes), output captured, run-time files under data_dir, demo key."""
+    env = dbt_env(DataPaths(data_dir))
+    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    return subprocess.run(
+        [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir",
+         str(project)],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )

@@ -24,6 +24,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from chemsafe.db import literal
 from chemsafe.record_scan import FileScan
 
 # The white space a cell is trimmed of (macros/cross_db/trim_whitespace.sql, DuckDB):
@@ -42,10 +43,6 @@ class Malformed:
     field_count: int
     column_name: str  # the column of an over-long cell; '' for a wrong field count
     raw_text: str
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def record_text(data: bytes, start: int, end: int) -> str:
@@ -124,11 +121,11 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = true")
-        con.execute(f"set memory_limit = {_sql_text(os.environ.get(MEMORY_LIMIT_ENV, '1500MB'))}")
+        con.execute(f"set memory_limit = {literal(os.environ.get(MEMORY_LIMIT_ENV, '1500MB'))}")
         try:
             con.execute(
                 "create temp table records as select * from read_csv("
-                f"{_sql_text(str(read_path))}, header = false, auto_detect = false, "
+                f"{literal(str(read_path))}, header = false, auto_detect = false, "
                 f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
                 "strict_mode = true, null_padding = false, max_line_size = 67108864)"
             )
@@ -155,10 +152,10 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
             column = header[at].strip().lower() or f"field {at + 1}"
             malformed.append(Malformed(int(lines[i]), width, column,
                                        record_text(data, int(starts[i]), int(ends[i]))))
-        trim = _sql_text(TRIM_CHARS)
+        trim = literal(TRIM_CHARS)
         extra_json = (
             "json_object(" + ", ".join(
-                f"{_sql_text(name)}, coalesce(trim(c{idx}, {trim}), '')" for name, idx in extras)
+                f"{literal(name)}, coalesce(trim(c{idx}, {trim}), '')" for name, idx in extras)
             + ")" if extras else "null"
         )
         selected = ", ".join(f"c{p} as \"{name}\"" for p, name in
@@ -167,7 +164,7 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
             f"copy (select line as _line, {selected}, {extra_json} as _extras "
             "from records positional join record_lines "
             f"where line > 0 and not ({too_long})) "
-            f"to {_sql_text(str(out_path))} (header true, delimiter ',', quote '\"', "
+            f"to {literal(str(out_path))} (header true, delimiter ',', quote '\"', "
             "escape '\"')"
         )
         return int(count) - 1 - len(long_rows)

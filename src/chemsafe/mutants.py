@@ -28,8 +28,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chemsafe.dbt_runner import dbt_env, dbt_executable
-from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
+from chemsafe.dbt_runner import dbt_on_project
+from chemsafe.paths import DATA_DIR_ENV, project_root
 
 REGISTER = Path("tests") / "boundaries.toml"
 FIXTURE = Path("tests") / "fixtures" / "kpi_small"
@@ -116,14 +116,7 @@ def mutants_of(entry: Entry, root: Path) -> list[Mutant]:
             for replacement in replacements]
 
 
-def dbt(project: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dbt_env(DataPaths(data_dir))
-    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
-    return subprocess.run(
-        [dbt_executable(), *args, "--project-dir", str(project), "--profiles-dir",
-         str(project)],
-        cwd=project, env=env, capture_output=True, text=True, check=False,
-    )
+dbt = dbt_on_project
 
 
 def unit_test_selection(tests: list[str]) -> list[str]:

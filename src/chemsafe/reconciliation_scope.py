@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from chemsafe.db import first_row
+from chemsafe.db import first_row, literal
 
 SCHEMA = "audit"
 RUNS = "reconciliation_runs"
@@ -40,10 +40,6 @@ class ReconciliationScope:
     withheld: tuple[ReconciledQuarter, ...]
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _has_column(con: duckdb.DuckDBPyConnection, catalog: str, table: str,
                 column: str) -> bool:
     return first_row(
@@ -63,7 +59,7 @@ def rows_of_load(con: duckdb.DuckDBPyConnection, schema: str, table: str,
     if not (_has_column(con, catalog, table, "run_id")
             and _has_column(con, catalog, RUNS, "load_id")):
         return "false"
-    load = "NULL" if load_id is None else _quoted(load_id)
+    load = literal(load_id)
     return f'run_id in (select run_id from "{catalog}".{SCHEMA}.{RUNS} where load_id = {load})'
 
 

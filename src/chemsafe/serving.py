@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from chemsafe.atomic import replace_file
-from chemsafe.db import first_row
+from chemsafe.db import first_row, literal
 from chemsafe.reconciliation_scope import rows_of_load
 
 # dbt models in these schemas are published (never a stale table a removed model left
@@ -74,10 +74,6 @@ class PublishedTable:
 
 def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str | None) -> str:
-    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
 
 
 def dbt_models_in(manifest_path: Path, schemas: tuple[str, ...]) -> list[Relation]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from chemsafe.contract import FILES
+from chemsafe.db import literal
 from chemsafe.encoding import fingerprint
 
 
@@ -40,9 +41,8 @@ def read_floor(folder: Path) -> float:
             con.execute(f"set memory_limit = '{os.environ.get('CHEMSAFE_MEMORY_LIMIT', '1500MB')}'")
             started = time.perf_counter()
             for k, path in enumerate(files):
-                escaped = str(path).replace("'", "''")
                 con.execute(
-                    f"create temp table t{k} as select * from read_csv('{escaped}', "
+                    f"create temp table t{k} as select * from read_csv({literal(str(path))}, "
                     "header = true, all_varchar = true, delim = ',', quote = '\"', "
                     "escape = '\"', strict_mode = false, ignore_errors = true)")
             return time.perf_counter() - started
