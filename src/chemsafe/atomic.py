@@ -47,13 +47,12 @@ def write_text_atomic(target: Path, text: str) -> None:
     replace_file(staged, target)
 
 
-def swap_link(link: Path, target: Path, relative: bool = True) -> None:
+def swap_link(link: Path, target: Path) -> None:
     """Point link at the folder target atomically: a new link beside it, renamed over it.
 
-    The link stores target relative to the link's folder (a folder next to it), or as
-    given when `relative` is false (a folder elsewhere, e.g. in another data directory).
+    The link stores target relative to the link's folder, so a data directory can move.
     """
-    stored = os.path.relpath(target, link.parent) if relative else str(target)
+    stored = os.path.relpath(target, link.parent)
     if link.is_symlink() and os.readlink(link) == stored:
         return
     if link.exists() and not link.is_symlink():

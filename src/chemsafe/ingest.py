@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import json
 import mmap
-import os
 import shutil
 import stat
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from chemsafe.atomic import swap_link
 from chemsafe.contract import FILES, FILES_BY_NAME, LIMITS, ExtractFile
 from chemsafe.encoding import EncodingError, FileFingerprint, fingerprint
 from chemsafe.engine_read import (
@@ -473,7 +473,7 @@ def ingest(folder: Path, paths: DataPaths, now: datetime | None = None,
     except BaseException:
         shutil.rmtree(work_dir, ignore_errors=True)
         raise
-    _swap_current(paths, load_dir)
+    swap_link(paths.current_seeds, load_dir)  # atomic: a new link renamed over the old
     return LoadResult(load_id, load_dir, results, ignored)
 
 
@@ -491,12 +491,3 @@ def _write_manifest(
                 stamp.isoformat(timespec="seconds"), r.physical_lines, r.blank_lines,
                 r.record_lines,
             ])
-
-
-def _swap_current(paths: DataPaths, load_dir: Path) -> None:
-    """Point ``current`` at the new load with an atomic rename of a symlink."""
-    tmp_link = paths.ingest_dir / f".current.{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    tmp_link.symlink_to(Path("loads") / load_dir.name, target_is_directory=True)
-    os.replace(tmp_link, paths.current_seeds)
