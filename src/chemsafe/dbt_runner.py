@@ -33,6 +33,8 @@ from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_SECONDS = 10.0
 _DISK_FULL = re.compile(r"no space left on device|\[errno 28\]|errno\W+28\b", re.I)
+_TRACEBACK_START = re.compile(r"(--- Logging error ---|Traceback \(most recent call last\))")
+_DBT_LINE = re.compile(r"(\x1b\[0m)?\d\d:\d\d:\d\d")
 _FULL_PATH = re.compile(r"""['"]?(/[^'"\s]+)['"]?\s*:\s*no space left on device""", re.I)
 
 
@@ -108,21 +110,36 @@ def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
 
 
 def _relay(child: subprocess.Popen[bytes], paths: DataPaths) -> str | None:
-    """Copy dbt's output to ours until the disk is full; return the full path, if so."""
+    """Copy dbt's output to ours until the disk is full; return the full path, if so.
+
+    A Python traceback in dbt's output (a failed log write prints one) is held back until
+    the next dbt line: its "No space left on device" comes last, after the traceback.
+    """
     assert child.stdout is not None
     full_at: str | None = None
+    held: list[bytes] = []
     out = sys.stdout.buffer
     for raw in child.stdout:
-        if full_at is None:
-            text = raw.decode("utf-8", errors="replace")
-            if _DISK_FULL.search(text):
-                match = _FULL_PATH.search(text)
-                full_at = match.group(1) if match else str(paths.root)
-                continue
-            out.write(raw)
-            out.flush()
+        if full_at is not None:
+            continue
+        text = raw.decode("utf-8", errors="replace")
+        if _DISK_FULL.search(text):
+            match = _FULL_PATH.search(text)
+            full_at = match.group(1) if match else str(paths.root)
+            held.clear()
+            continue
+        if held and _DBT_LINE.match(text):
+            out.writelines(held)
+            held.clear()
+        if held or _TRACEBACK_START.match(text):
+            held.append(raw)
+            continue
+        out.write(raw)
+        out.flush()
+    if full_at is None and held:
+        out.writelines(held)
+        out.flush()
     return full_at
-
 
 def dbt_on_project(project: Path, data_dir: Path,
                    *args: str) -> subprocess.CompletedProcess[str]:
