@@ -111,63 +111,76 @@ def convert_with_engine(
     return len(data_lines), malformed
 
 
+def _too_long_cells(data: bytes, lines: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    header: list[str], max_cell_chars: int) -> dict[int, Malformed]:
+    """The records with a cell longer than the contract allows, by index.
+
+    A cell of more than max_cell_chars characters takes more bytes than that, so only the
+    records whose bytes are longer can hold one: those few are parsed here (RFC 4180, as
+    the scan has checked) and every other record is known to be within the limit."""
+    found: dict[int, Malformed] = {}
+    for i in np.flatnonzero(ends - starts > max_cell_chars).tolist():
+        text = record_text(data, int(starts[i]), int(ends[i]))
+        cells = next(csv.reader([text]))
+        at = next((k for k, cell in enumerate(cells) if len(cell) > max_cell_chars), None)
+        if at is not None:
+            column = (header[at].strip().lower() if at < len(header) else "") \
+                or f"field {at + 1}"
+            found[i] = Malformed(int(lines[i]), len(cells), column, text)
+    return found
+
+
 def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.ndarray,
                     ends: np.ndarray, width: int, positions: list[int],
                     extras: list[tuple[str, int]], header: list[str], column_names: list[str],
                     out_path: Path, max_cell_chars: int,
                     malformed: list[Malformed]) -> int:
+    """One statement reads the records and writes the converted file, each record next to
+    its physical line (joined by position: DuckDB keeps the file's order). DuckDB
+    returning fewer or more records than the scan found stops the statement."""
+    too_long = _too_long_cells(data, lines, starts, ends, header, max_cell_chars)
+    malformed.extend(too_long.values())
+    keep = np.ones(len(lines) + 1, dtype=bool)
+    keep[0] = False  # the header
+    keep[[i + 1 for i in too_long]] = False
     names = [f"c{i}" for i in range(width)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    trim = literal(TRIM_CHARS)
+    extra_json = (
+        "json_object(" + ", ".join(
+            f"{literal(name)}, coalesce(trim(c{idx}, {trim}), '')" for name, idx in extras)
+        + ")" if extras else "null"
+    )
+    selected = ", ".join(f"c{p} as \"{name}\"" for p, name in
+                         zip(positions, column_names, strict=True))
+    expected = int(keep.sum())
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = true")
         con.execute(f"set memory_limit = {literal(os.environ.get(MEMORY_LIMIT_ENV, '1500MB'))}")
-        try:
-            con.execute(
-                "create temp table records as select * from read_csv("
-                f"{literal(str(read_path))}, header = false, auto_detect = false, "
-                f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
-                "strict_mode = true, null_padding = false, max_line_size = 67108864)"
-            )
-        except duckdb.Error as exc:
-            raise EngineReadFailed(str(exc)) from exc
-        ((count,),) = con.execute("select count(*) from records").fetchall()
-        if count != len(lines) + 1:
-            raise EngineReadFailed(
-                f"DuckDB read {count} records where the scan found {len(lines) + 1}")
-        # the physical line of every record DuckDB returned, in the same order (the
-        # header first): joined by position, as DuckDB keeps the file's order
         con.register("record_lines", pa.table({
             "line": pa.array(np.concatenate(([0], lines)).astype(np.int64)),
+            "keep": pa.array(keep),
         }))
-        too_long = " or ".join(f"coalesce(length({n}), 0) > {max_cell_chars}" for n in names)
-        long_rows = con.execute(
-            f"select line, {', '.join(names)} from records positional join record_lines "
-            f"where line > 0 and ({too_long}) order by line").fetchall()
-        data_line_index = {int(line): k for k, line in enumerate(lines.tolist())} \
-            if long_rows else {}
-        for row in long_rows:
-            i = data_line_index[int(row[0])]
-            at = next(k for k, cell in enumerate(row[1:]) if cell and len(cell) > max_cell_chars)
-            column = header[at].strip().lower() or f"field {at + 1}"
-            malformed.append(Malformed(int(lines[i]), width, column,
-                                       record_text(data, int(starts[i]), int(ends[i]))))
-        trim = literal(TRIM_CHARS)
-        extra_json = (
-            "json_object(" + ", ".join(
-                f"{literal(name)}, coalesce(trim(c{idx}, {trim}), '')" for name, idx in extras)
-            + ")" if extras else "null"
-        )
-        selected = ", ".join(f"c{p} as \"{name}\"" for p, name in
-                             zip(positions, column_names, strict=True))
-        con.execute(
-            f"copy (select line as _line, {selected}, {extra_json} as _extras "
-            "from records positional join record_lines "
-            f"where line > 0 and not ({too_long})) "
-            f"to {literal(str(out_path))} (header true, delimiter ',', quote '\"', "
-            "escape '\"')"
-        )
-        return int(count) - 1 - len(long_rows)
+        try:
+            ((written,),) = con.execute(
+                "copy (select coalesce(record_lines.line, error('more records than the scan "
+                f"found')) as _line, {selected}, {extra_json} as _extras "
+                "from (select *, true as present from read_csv("
+                f"{literal(str(read_path))}, header = false, auto_detect = false, "
+                f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
+                "strict_mode = true, null_padding = false, max_line_size = 67108864)) as records "
+                "positional join record_lines "
+                "where coalesce(records.present, error('fewer records than the scan found')) "
+                "and record_lines.keep) "
+                f"to {literal(str(out_path))} (header true, delimiter ',', quote '\"', "
+                "escape '\"')"
+            ).fetchall()
+        except duckdb.Error as exc:
+            raise EngineReadFailed(str(exc)) from exc
+        if written != expected:
+            raise EngineReadFailed(f"DuckDB wrote {written} records where the scan kept {expected}")
+        return expected
     finally:
         con.close()
 
