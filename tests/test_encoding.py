@@ -100,6 +100,48 @@ def test_invalid_byte_far_into_the_file_is_found(tmp_path, monkeypatch):
         fingerprint(path)
 
 
+def _utf8_samples() -> list[bytes]:
+    """Byte strings on the edges of UTF-8 validity, and random ones heavy in lead and
+    continuation bytes."""
+    import random
+
+    rng = random.Random(20261206)
+    samples = [
+        b"", b"abc", "가나다".encode(), "가나다".encode()[:-1], b"\xed\xa0\x80",  # surrogate
+        b"\xc0\xaf", b"\xe0\x80\xaf",  # overlong forms
+        b"\xf4\x90\x80\x80",  # above U+10FFFF
+        "\U0010ffff\U0001f600".encode(), KOREAN.encode("cp949"), b"\x80abc", b"abc\xc2",
+    ]
+    for _ in range(400):
+        n = rng.randint(0, 24)
+        samples.append(bytes(rng.choice([rng.randint(0, 255), 0xE0, 0xED, 0x80, 0xBF, 0xC2,
+                                         0xF0, 0xF4, 0x41]) for _ in range(n)))
+        samples.append("".join(chr(rng.choice([0x41, 0xE9, 0xAC00, 0x1F600, 0x10FFFF, 0x800]))
+                               for _ in range(n)).encode())
+    return samples
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 20])
+def test_utf8_check_agrees_with_pythons_strict_decoder(tmp_path, monkeypatch, chunk):
+    """The fast (Arrow) UTF-8 check, streamed in chunks that split characters anywhere,
+    says exactly what Python's strict decoder says, on every sample."""
+    monkeypatch.setattr(encoding, "VALIDATE_CHUNK", chunk)
+    path = tmp_path / "sample.csv"
+    disagreements = []
+    for sample in _utf8_samples():
+        path.write_bytes(sample)
+        try:
+            sample.decode("utf-8")
+            expected = True
+        except UnicodeDecodeError:
+            expected = False
+        sha, size, valid = encoding._hash_and_check_utf8(path, 0)
+        assert (sha, size) == (hashlib.sha256(sample).hexdigest(), len(sample))
+        if valid != expected:
+            disagreements.append(sample)
+    assert disagreements == []
+
+
 # --- iter_records: physical line numbers, blank lines ---------------------------------
 
 

@@ -12,8 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
 BOM = codecs.BOM_UTF8
 CHUNK = 1 << 20
+VALIDATE_CHUNK = 16 << 20
 
 
 class EncodingError(ValueError):
@@ -49,30 +53,71 @@ def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
     return True, -1
 
 
-def fingerprint(path: Path) -> FileFingerprint:
-    """Hash the original bytes and detect the encoding (streamed, bounded memory)."""
+def _valid_utf8_bytes(data: bytes) -> bool:
+    """Arrow's UTF-8 validation (vectorised; rejects what Python's strict decoder rejects:
+    overlong forms, surrogates, code points above U+10FFFF, truncated sequences)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _character_cut(chunk: bytes) -> int:
+    """Where the last whole character of `chunk` ends: before a sequence that the next
+    chunk completes (up to three continuation bytes are held back with their lead)."""
+    cut = len(chunk)
+    for back in range(1, min(4, len(chunk)) + 1):
+        byte = chunk[len(chunk) - back]
+        if byte & 0xC0 != 0x80:  # a lead byte or ASCII: the sequence starts here
+            return len(chunk) - back if byte >= 0xC0 else cut
+    return cut
+
+
+def _hash_and_check_utf8(path: Path, skip: int) -> tuple[str, int, bool]:
+    """One streamed read: the sha256 and size of the file, and whether the bytes after the
+    first `skip` (a byte-order mark) are valid UTF-8."""
     digest = hashlib.sha256()
     size = 0
+    valid = True
+    carry = b""
     with path.open("rb") as handle:
-        head = handle.read(len(BOM))
+        head = handle.read(skip)
         digest.update(head)
         size += len(head)
-        while chunk := handle.read(CHUNK):
+        while chunk := handle.read(VALIDATE_CHUNK):
             digest.update(chunk)
             size += len(chunk)
-    if head == BOM:
-        ok, where = _decodes(path, "utf-8-sig")
-        if not ok:
+            if valid:
+                block = carry + chunk
+                cut = _character_cut(block)
+                valid = _valid_utf8_bytes(block[:cut])
+                carry = block[cut:]
+    return digest.hexdigest(), size, valid and _valid_utf8_bytes(carry)
+
+
+def fingerprint(path: Path) -> FileFingerprint:
+    """Hash the original bytes and detect the encoding (streamed, bounded memory).
+
+    UTF-8 validity is checked by Arrow as the file is hashed; Python's decoder is run only
+    on a file that is not valid UTF-8, to name the offset or to confirm CP949."""
+    with path.open("rb") as handle:
+        has_bom = handle.read(len(BOM)) == BOM
+    sha, size, valid = _hash_and_check_utf8(path, len(BOM) if has_bom else 0)
+    if has_bom:
+        if not valid:
+            _, where = _decodes(path, "utf-8-sig")
             raise EncodingError(
                 f"{path.name}: starts with a UTF-8 byte-order mark but is not valid UTF-8 "
                 f"(first bad byte at offset {where})"
             )
-        return FileFingerprint(digest.hexdigest(), size, "utf-8-sig")
-    if _decodes(path, "utf-8")[0]:
-        return FileFingerprint(digest.hexdigest(), size, "utf-8")
+        return FileFingerprint(sha, size, "utf-8-sig")
+    if valid:
+        return FileFingerprint(sha, size, "utf-8")
     ok, where = _decodes(path, "cp949")
     if ok:
-        return FileFingerprint(digest.hexdigest(), size, "cp949")
+        return FileFingerprint(sha, size, "cp949")
     raise EncodingError(
         f"{path.name}: decodes neither as UTF-8 nor as CP949 (first byte CP949 rejects at "
         f"offset {where}); the file is not loaded"
