@@ -79,6 +79,36 @@ def test_stray_quote_fails_the_load_naming_file_and_line(tmp_path, file_name, li
     assert not (data_dir / "ingest" / "current").exists()
 
 
+def test_two_bad_files_report_the_first_in_contract_order_and_leave_no_partial_load(
+        tmp_path):
+    """Files are converted several at a time, largest first: inspections.csv (padded to
+    200,000 lines, a stray quote 30 lines before its end) is still being read when
+    admin_actions.csv (tiny, its amount_krw column renamed) has failed. The error
+    reported is the one a file-by-file load hits first, in the contract's order
+    (inspections before admin_actions), the same on every run, and the failed load leaves
+    no work folder."""
+    extracts = _copy(DEMO_EXTRACTS, tmp_path / "extracts")
+    inspections = extracts / "inspections.csv"
+    header, *rows = inspections.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    padded = rows * (200_000 // len(rows))  # ingestion reads these before the bad line
+    bad_line = len(padded) - 29  # 30 lines before the end: a runaway of 30 lines
+    inspections.write_text("\n".join([header, *padded]) + "\n", encoding="utf-8")
+    _put_quote_at_last_cell(inspections, bad_line)
+    admin = extracts / "admin_actions.csv"
+    admin.write_text(admin.read_text(encoding="utf-8").replace("amount_krw", "amount", 1),
+                     encoding="utf-8")
+    data_dir = tmp_path / "data"
+    for _ in range(2):
+        result = chemsafe(data_dir, "ingest", str(extracts), check=False)
+        assert result.returncode != 0
+        assert "inspections.csv" in result.stderr
+        assert f"line {bad_line}" in result.stderr
+        assert "admin_actions.csv" not in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not (data_dir / "ingest" / "current").exists()
+        assert list((data_dir / "ingest" / "loads").iterdir()) == []
+
+
 def _contractors(tmp_path: Path, spanned: int) -> Path:
     """bad_rows with contractors.csv holding one record whose quoted name spans `spanned`
     physical lines (from line 2), then one ordinary record."""

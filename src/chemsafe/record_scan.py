@@ -10,9 +10,9 @@ step per record.
 
 ``scan_records`` returns None when the file is outside that rule (a quote inside an
 unquoted cell, a quote that closes a cell and is followed by more text, a lone carriage
-return as a line break, a record too long for one chunk): the caller then reads the file
-record by record instead (``chemsafe.ingest.RecordReader``), so a file is never read
-differently from the contract, only more slowly.
+return as a line break, a record running over more than four 64 MB chunks): the caller
+then reads the file record by record instead (``chemsafe.ingest.RecordReader``), so a
+file is never read differently from the contract, only more slowly.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import numpy as np
 
 QUOTE, COMMA, LF, CR = 0x22, 0x2C, 0x0A, 0x0D
 CHUNK_BYTES = 64 << 20
+MAX_CARRY_CHUNKS = 4  # a record running past this many chunks: read record by record
 
 # A line that is blank: only the white space Python's str.strip() removes (ASCII white
 # space and separators, NBSP, NEL, the Unicode spaces), in UTF-8.
@@ -94,33 +95,37 @@ class _Positions:
     has_nul: bool
 
 
-def _positions(a: np.ndarray) -> _Positions:
-    """The positions of quotes, line feeds, commas and carriage returns in `a`, found one
-    cache-sized slice at a time (four passes over a whole 64 MB block cost four times
-    as much: each comparison writes a block-sized temporary)."""
-    parts: tuple[list[np.ndarray], ...] = ([], [], [], [])
-    has_nul = False
+def _positions(block: bytes) -> _Positions:
+    """The positions of quotes, line feeds, commas and carriage returns in `block`, found
+    one cache-sized slice at a time (a pass over a whole 64 MB block writes a block-sized
+    temporary). A byte the block does not hold at all (memchr: quotes, carriage returns
+    and NUL are usually absent) costs no pass."""
+    a = np.frombuffer(block, dtype=np.uint8)
+    wanted = [byte for byte in (QUOTE, LF, COMMA, CR) if block.find(bytes([byte])) >= 0]
+    parts: dict[int, list[np.ndarray]] = {byte: [] for byte in (QUOTE, LF, COMMA, CR)}
     for at in range(0, len(a), SUB_CHUNK):
         piece = a[at:at + SUB_CHUNK]
-        for k, byte in enumerate((QUOTE, LF, COMMA, CR)):
+        for byte in wanted:
             found = np.flatnonzero(piece == byte)
             if len(found):
-                parts[k].append(found + at)
-        has_nul = has_nul or bool(np.any(piece == 0))
+                parts[byte].append(found + at)
 
     def cat(chunks: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
 
-    return _Positions(*(cat(p) for p in parts), has_nul=has_nul)
+    return _Positions(cat(parts[QUOTE]), cat(parts[LF]), cat(parts[COMMA]), cat(parts[CR]),
+                      has_nul=block.find(b"\x00") >= 0)
 
 
 def _field_counts(starts: np.ndarray, ends: np.ndarray, commas: np.ndarray,
                   quotes: np.ndarray) -> np.ndarray:
     """Fields per record: 1 + the commas between its start and end that no quoted cell
-    holds. Counted per record from the sorted comma positions (two binary searches per
-    record), and the commas of quoted cells per quoted cell (quotes pair up as opening
-    and closing ones under RFC 4180), so no step is per comma."""
-    fields = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
+    holds. The records cover the block (only line breaks lie between them), so the commas
+    before a record's start are those before the previous record's end: one binary
+    search per record. Commas of quoted cells are counted per quoted cell (quotes pair up
+    as opening and closing ones under RFC 4180), so no step is per comma."""
+    before_end = np.searchsorted(commas, ends)
+    fields = np.diff(before_end, prepend=0) + 1
     if len(quotes):
         opens, closes = quotes[0::2], quotes[1::2]
         quoted = np.searchsorted(commas, closes) - np.searchsorted(commas, opens)
@@ -132,10 +137,12 @@ def _field_counts(starts: np.ndarray, ends: np.ndarray, commas: np.ndarray,
     return fields
 
 
-def _scan_block(block: bytes, base: int, first_line: int, scan: FileScan, final: bool) -> int:
-    """Scan whole records of `block`; return how many bytes were consumed."""
+def _scan_block(block: bytes, base: int, first_line: int, scan: FileScan,
+                final: bool) -> tuple[int, int]:
+    """Scan whole records of `block`; return the bytes consumed and the line feeds in
+    them."""
     a = np.frombuffer(block, dtype=np.uint8)
-    found = _positions(a)
+    found = _positions(block)
     q, nl, cr = found.quotes, found.line_feeds, found.carriage_returns
     inside = cr[cr < len(a) - 1]
     if np.any(a[inside + 1] != LF) or (final and len(cr) and cr[-1] == len(a) - 1):
@@ -144,31 +151,34 @@ def _scan_block(block: bytes, base: int, first_line: int, scan: FileScan, final:
         raise NotRfc4180("a NUL byte")
     if not _quotes_follow_the_rule(a, q):
         raise NotRfc4180("a quote inside an unquoted cell or after a closing quote")
-    even = (np.searchsorted(q, nl) % 2) == 0 if len(q) else np.ones(len(nl), dtype=bool)
-    boundaries = nl[even]  # the LF that ends each record
+    # the line feeds that end a record: those with an even number of quotes before them
+    ending = (np.flatnonzero((np.searchsorted(q, nl) % 2) == 0) if len(q)
+              else np.arange(len(nl)))
     if final:
         if len(q) % 2:
             raise NotRfc4180("a quote that never closes")
         consumed = len(a)
-        ends_lf = boundaries
-        tail = len(a) > 0 and (len(boundaries) == 0 or boundaries[-1] != len(a) - 1)
+        tail = len(a) > 0 and (len(ending) == 0 or nl[ending[-1]] != len(a) - 1)
     else:
-        if len(boundaries) == 0:
-            raise NotRfc4180("a record longer than a scan chunk")
-        consumed = int(boundaries[-1]) + 1
-        ends_lf = boundaries
+        if len(ending) == 0:
+            return 0, 0  # no record ends in this block yet: read on
+        consumed = int(nl[ending[-1]]) + 1
         tail = False
+    line_feeds = int(ending[-1]) + 1 if not final and len(ending) else len(nl)
+    ends_lf = nl[ending]
     starts = np.concatenate(([0], ends_lf + 1))[: len(ends_lf) + (1 if tail else 0)]
-    ends = ends_lf.copy() if not tail else np.concatenate((ends_lf, [len(a)]))
+    ends = ends_lf if not tail else np.concatenate((ends_lf, [len(a)]))
     # a record's end excludes its CR LF / LF
     has_cr = np.zeros(len(ends), dtype=bool)
-    inner = ends[: len(ends_lf)]
-    has_cr[: len(ends_lf)] = (inner > 0) & (a[np.maximum(inner - 1, 0)] == CR)
+    has_cr[: len(ends_lf)] = (ends_lf > 0) & (a[np.maximum(ends_lf - 1, 0)] == CR)
     ends_text = ends - has_cr
-    lines_before = np.searchsorted(nl, starts)  # LFs before each record start
-    start_lines = first_line + lines_before
-    end_lines = first_line + np.searchsorted(nl, np.maximum(ends_text - 1, starts))
-    spans = end_lines - start_lines + 1
+    # physical lines: a record starts after the line feed that ended the previous one and
+    # spans to the line feed that ends it (a tail record: to the end of the file, past
+    # every line feed)
+    last_lf = ending if not tail else np.concatenate((ending, [len(nl)]))
+    previous = np.concatenate(([-1], last_lf[:-1]))
+    start_lines = first_line + previous + 1
+    spans = last_lf - previous
     # blank records: one line of white space only
     blank = np.zeros(len(starts), dtype=bool)
     single = spans == 1
@@ -178,8 +188,8 @@ def _scan_block(block: bytes, base: int, first_line: int, scan: FileScan, final:
     for i in np.flatnonzero(candidate).tolist():
         blank[i] = _BLANK_LINE.match(block, int(starts[i]), int(ends_text[i])) is not None
     # fields: commas outside quotes, counted per record (commas of this block's records)
-    commas = found.commas[found.commas < consumed]
-    fields = _field_counts(starts, ends_text, commas, q[q < consumed])
+    commas = found.commas[: np.searchsorted(found.commas, consumed)]
+    fields = _field_counts(starts, ends_text, commas, q[: np.searchsorted(q, consumed)])
     keep = ~blank
     scan.blank_lines += int(blank.sum())
     scan.start_lines.append(start_lines[keep])
@@ -187,10 +197,8 @@ def _scan_block(block: bytes, base: int, first_line: int, scan: FileScan, final:
     scan.ends.append(ends_text[keep] + base)
     scan.fields.append(fields[keep])
     scan.spans.append(spans[keep])
-    scan.physical_lines += int(np.searchsorted(nl, consumed))
-    if final and tail:
-        scan.physical_lines += 1
-    return consumed
+    scan.physical_lines += line_feeds + (1 if final and tail else 0)
+    return consumed, line_feeds
 
 
 def scan_records(path: Path, chunk: int = CHUNK_BYTES) -> FileScan | None:
@@ -209,8 +217,10 @@ def scan_records(path: Path, chunk: int = CHUNK_BYTES) -> FileScan | None:
                     if block:
                         _scan_block(block, base, line, scan, final=True)
                     break
-                consumed = _scan_block(block, base, line, scan, final=False)
-                line += block.count(b"\n", 0, consumed)
+                if len(block) > MAX_CARRY_CHUNKS * chunk:
+                    raise NotRfc4180("a record longer than the scan's carry")
+                consumed, line_feeds = _scan_block(block, base, line, scan, final=False)
+                line += line_feeds
                 base += consumed
                 carry = block[consumed:]
     except NotRfc4180:
