@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from chemsafe.paths import DataPaths
 from conftest import CHEMSAFE, DEMO_EXTRACTS, FIXTURES, PROJECT_ROOT, chemsafe
 
 KPI_SMALL = FIXTURES / "kpi_small"
@@ -55,8 +56,9 @@ def tmpfs(mount_point: Path, options: str) -> Iterator[Path]:
         subprocess.run(["umount", str(mount_point)], check=False)
 
 
-def one_error_line(result: subprocess.CompletedProcess[str], command: str) -> str:
-    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-3000:]
+def one_error_line(result: subprocess.CompletedProcess[str], command: str,
+                   code: int = 2) -> str:
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-3000:]
     assert "Traceback" not in result.stderr + result.stdout, result.stderr[-3000:]
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr[-3000:]
@@ -129,3 +131,46 @@ def test_a_full_disk_during_the_build_is_one_line_not_thousands(tmp_path: Path) 
     everything = result.stdout + result.stderr
     assert "Traceback" not in everything, everything[-3000:]
     assert everything.count("\n") < 1500, everything[-3000:]
+
+
+def _tree_bytes(root: Path, leave_out: set[str]) -> int:
+    """The disk space the files take (whole blocks: hundreds of small compiled files)."""
+    return sum(max(p.stat().st_blocks * 512, p.stat().st_size) for p in root.rglob("*")
+               if p.is_file() and p.name not in leave_out)
+
+
+def test_a_full_disk_during_the_docs_step_is_one_line_and_nothing_is_published(
+        tmp_path: Path, demo_published: Path) -> None:
+    """dbt's target folder has room for what the build writes there (measured on the
+    session's demo run) but not for the docs page: `chemsafe publish` builds, then
+    `dbt docs generate` fills the disk. It used to say only 'dbt docs generate failed';
+    now one line names the path and 'no space left on device', and nothing is published
+    (no serving file, no export release, no docs page, no dashboard)."""
+    docs_files = {"catalog.json", "index.html", "static_index.html"}
+    build_bytes = _tree_bytes(demo_published / "dbt" / "target", docs_files)
+    docs_bytes = sum((demo_published / "dbt" / "target" / n).stat().st_size
+                     for n in docs_files if (demo_published / "dbt" / "target" / n).exists())
+    assert docs_bytes > 6 << 20, docs_bytes  # the pages are far larger than the margin
+    data_dir = tmp_path / "data"
+    target = data_dir / "dbt" / "target"
+    size_kib = (build_bytes + (3 << 20)) // 1024  # the build's files and 3 MiB to spare
+    with tmpfs(target, f"size={size_kib}k"):
+        chemsafe(data_dir, "ingest", str(DEMO_EXTRACTS))
+        result = chemsafe(data_dir, "publish", check=False)
+        line = one_error_line(result, "publish", code=3)  # 3: the publishing step failed
+        assert "no space left on device" in line, line
+        assert "nothing was published" in line, line
+        assert str(target) in line, line  # the full filesystem, not just the data dir
+        # the build passed and the docs step was under way when the disk filled
+        assert "Completed successfully" in result.stdout, result.stdout[-3000:]
+        assert "Building catalog" in result.stdout, result.stdout[-3000:]
+        published = DataPaths(data_dir)
+        assert not published.serving_db.exists()
+        assert not published.parquet_exports.exists()
+        releases = published.export_releases
+        assert not releases.exists() or not any(releases.iterdir())
+        assert not published.docs_index.exists()
+        assert not published.dashboard_html.exists()
+        staged = [p for p in data_dir.rglob(".*") if p.name.startswith((".index.",
+                                                                        ".chemsafe_serving."))]
+        assert staged == []  # the publish removed its staged files

@@ -109,6 +109,22 @@ def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
     return code
 
 
+def _fullest_place(paths: DataPaths) -> str:
+    """Where dbt writes, the one on the filesystem with the least room left: dbt's
+    'No space left on device' often names no file (a failed write of the docs page, a
+    log line), and a data directory can span filesystems (dbt's target mounted apart)."""
+    places = [paths.dbt_target, paths.dbt_logs, paths.root]  # most specific first
+    room: list[tuple[int, int, Path]] = []
+    for rank, place in enumerate(places):
+        try:
+            stats = os.statvfs(place)
+        except OSError:
+            continue
+        room.append((stats.f_bavail * stats.f_frsize, -rank, place))
+    # the least room; on one filesystem (equal room) the data directory itself
+    return str(min(room)[2]) if room else str(paths.root)
+
+
 def _relay(child: subprocess.Popen[bytes], paths: DataPaths) -> str | None:
     """Copy dbt's output to ours until the disk is full; return the full path, if so.
 
@@ -125,7 +141,7 @@ def _relay(child: subprocess.Popen[bytes], paths: DataPaths) -> str | None:
         text = raw.decode("utf-8", errors="replace")
         if _DISK_FULL.search(text):
             match = _FULL_PATH.search(text)
-            full_at = match.group(1) if match else str(paths.root)
+            full_at = match.group(1) if match else _fullest_place(paths)
             held.clear()
             continue
         if held and _DBT_LINE.match(text):

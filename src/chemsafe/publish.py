@@ -243,9 +243,8 @@ def publish_and_report(paths: DataPaths, command: str = "publish",
             reason = duckdb_error_text(exc, paths.root)
         else:
             reason = str(exc)
-        print(f"chemsafe {command}: error: {reason}", file=sys.stderr)
-        print("Nothing was published; the serving file and the exports are unchanged.",
-              file=sys.stderr)
+        print(f"chemsafe {command}: error: {reason}; nothing was published (the serving "
+              "file, the exports and the pages are unchanged)", file=sys.stderr)
         return 3
     rows = sum(t.row_count for t in result.tables)
     print()
