@@ -274,3 +274,17 @@ def test_doubled_column_names_file_and_column(header):
     doubled = normalise_header(header[-1])
     with pytest.raises(IngestError, match=rf"^sites\.csv: .*'{doubled}' twice"):
         match_header(SITES, header)
+
+
+@pytest.mark.parametrize(("limit", "parts", "expected"), [
+    ("1500MB", 2, "750000000 bytes"),
+    ("1GiB", 4, "268435456 bytes"),
+    ("2 gb", 2, "1000000000 bytes"),
+    ("1500MB", 1, "1500MB"),
+    ("80%", 2, "80%"),  # not a size this reads: passed on whole
+])
+def test_concurrent_ingest_reads_share_the_memory_bound(monkeypatch, limit, parts, expected):
+    from chemsafe.engine_read import MEMORY_LIMIT_ENV, memory_share
+
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, limit)
+    assert memory_share(parts) == expected

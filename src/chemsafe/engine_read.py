@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,22 @@ from chemsafe.record_scan import FileScan
 # space, tab, LF, CR, no-break space, ideographic space.
 TRIM_CHARS = " \t\n\r\u00a0\u3000"
 MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1500MB"
+_UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+def memory_share(parts: int) -> str:
+    """DuckDB's memory bound for one of `parts` files read at once: CHEMSAFE_MEMORY_LIMIT
+    (default 1500MB) split evenly, so concurrent reads stay within the one bound. A value
+    this cannot read (a percentage, say) is passed on whole."""
+    limit = os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)
+    match = _SIZE.match(limit)
+    unit = _UNITS.get(match.group(2).lower()) if match else None
+    if match is None or unit is None or parts <= 1:
+        return limit
+    return f"{int(float(match.group(1)) * unit / parts)} bytes"
 
 
 class EngineReadFailed(Exception):
@@ -82,6 +99,7 @@ def convert_with_engine(
     out_path: Path,
     work_dir: Path,
     max_cell_chars: int,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> tuple[int, list[Malformed]]:
     """Write the converted file; return (records read, malformed records)."""
     lines, starts, ends, fields, _ = scan.records()
@@ -103,7 +121,7 @@ def convert_with_engine(
         _read_and_write(read_path, data, data_lines[right_width],
                                data_starts[right_width], data_ends[right_width], width,
                                positions, extras, header, column_names, out_path,
-                               max_cell_chars, malformed)
+                               max_cell_chars, malformed, memory_limit)
     finally:
         if read_path != source:
             read_path.unlink(missing_ok=True)
@@ -134,7 +152,7 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
                     ends: np.ndarray, width: int, positions: list[int],
                     extras: list[tuple[str, int]], header: list[str], column_names: list[str],
                     out_path: Path, max_cell_chars: int,
-                    malformed: list[Malformed]) -> int:
+                    malformed: list[Malformed], memory_limit: str) -> int:
     """One statement reads the records and writes the converted file, each record next to
     its physical line (joined by position: DuckDB keeps the file's order). DuckDB
     returning fewer or more records than the scan found stops the statement."""
@@ -157,7 +175,7 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = true")
-        con.execute(f"set memory_limit = {literal(os.environ.get(MEMORY_LIMIT_ENV, '1500MB'))}")
+        con.execute(f"set memory_limit = {literal(memory_limit)}")
         con.register("record_lines", pa.table({
             "line": pa.array(np.concatenate(([0], lines)).astype(np.int64)),
             "keep": pa.array(keep),

@@ -47,6 +47,7 @@ from chemsafe.engine_read import (
     EngineReadFailed,
     convert_with_engine,
     header_fields,
+    memory_share,
 )
 from chemsafe.paths import DataPaths
 from chemsafe.record_scan import scan_records
@@ -346,7 +347,8 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
             records_read, malformed = convert_with_engine(
                 source=utf8, data=data, scan=scan, width=len(header), positions=positions,
                 extras=extras, header=header, column_names=extract.column_names,
-                out_path=out_path, work_dir=target_dir, max_cell_chars=MAX_CELL_CHARS)
+                out_path=out_path, work_dir=target_dir, max_cell_chars=MAX_CELL_CHARS,
+                memory_limit=memory_share(ingest_workers()))
         except EngineReadFailed:
             out_path.unlink(missing_ok=True)
             return False
