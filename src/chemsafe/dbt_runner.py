@@ -56,6 +56,28 @@ def dbt_env(paths: DataPaths) -> dict[str, str]:
     return env
 
 
+PROJECT_MARK = ".chemsafe_project"  # in dbt's target folder: the project it was parsed for
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def prepare_target(paths: DataPaths, project: Path) -> None:
+    """Drop dbt's partial-parse cache when it was written for another project folder.
+
+    The cache names the project's files by absolute path; after the checkout moves (or a
+    second clone uses the same data directory) dbt reused it and looked for every seed
+    in the old folder ('No files found that match the pattern ...')."""
+    paths.dbt_target.mkdir(parents=True, exist_ok=True)
+    mark = paths.dbt_target / PROJECT_MARK
+    here = str(project.resolve())
+    try:
+        recorded = mark.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        recorded = None
+    if recorded != here:
+        (paths.dbt_target / PARTIAL_PARSE).unlink(missing_ok=True)
+        mark.write_text(here + "\n", encoding="utf-8")
+
+
 def die_with_parent() -> Callable[[], None] | None:
     """A preexec_fn that makes the child die with its parent (Linux), or None."""
     if not sys.platform.startswith("linux"):
@@ -88,6 +110,7 @@ def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
     """Run ``dbt <args>`` on the project; return its exit code."""
     root = project_root()
     paths.root.mkdir(parents=True, exist_ok=True)
+    prepare_target(paths, root)
     command = [
         dbt_executable(), *args, "--project-dir", str(root), "--profiles-dir", str(root),
     ]
@@ -161,6 +184,7 @@ def dbt_on_project(project: Path, data_dir: Path,
                    *args: str) -> subprocess.CompletedProcess[str]:
     """``dbt <args>`` on another copy of the project (a scratch copy a test or the
     mutation run changes), output captured, run-time files under data_dir, demo key."""
+    prepare_target(DataPaths(data_dir), project)
     env = dbt_env(DataPaths(data_dir))
     env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
     return subprocess.run(

@@ -26,7 +26,7 @@ import pandas as pd
 from chemsafe.bench.measure import Measurement, measure
 from chemsafe.bench.pandas_baseline import score_apply, score_vectorised, timed
 from chemsafe.bench.single_pass import dbt_staging_seconds, run_single_pass
-from chemsafe.dbt_runner import dbt_env, dbt_executable
+from chemsafe.dbt_runner import dbt_env, dbt_executable, prepare_target
 from chemsafe.demo import DEFAULT_SEED, generate
 from chemsafe.paths import DataPaths, project_root
 
@@ -209,6 +209,7 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     result.read_csv_s = float(json.loads(floor_read.stdout)["read_csv_s"])
     result.ingest_over_read_csv = result.ingest_s / result.read_csv_s
     root_dir = project_root()
+    prepare_target(paths, root_dir)
     dbt_cmd = [dbt_executable(), "build", "--project-dir", str(root_dir),
                "--profiles-dir", str(root_dir)]
     floor_cmd = [sys.executable, "-m", "chemsafe.bench.floor",
