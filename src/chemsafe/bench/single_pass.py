@@ -5,7 +5,8 @@
 Runs bench/staging_single_pass.sql on the ingested files of LOAD_DIR (the built WAREHOUSE
 attached read-only for code labels and accepted facilities), prints the elapsed seconds
 and whether it accepts and rejects exactly what the dbt staging did, as JSON. The dbt
-side's time for the same two files comes from dbt's run_results (``dbt_staging_seconds``).
+side's time for the same two files: STAGING_MODELS run again on their own after the build
+(``chemsafe.bench.runner.isolated_seconds``).
 """
 
 from __future__ import annotations
@@ -69,14 +70,6 @@ def run_single_pass(load_dir: Path, warehouse: Path, out_db: Path) -> tuple[floa
                     f"select count(*) from (({right}) except all ({left}))").fetchall()
                 agree = agree and all(n == 0 for (n,) in differ)
     return elapsed, agree
-
-
-def dbt_staging_seconds(target_dir: Path) -> float:
-    """The dbt build's execution time of the staging models of the two files."""
-    results = json.loads((target_dir / "run_results.json").read_text(encoding="utf-8"))
-    wanted = {f"model.chemsafe_esg.{name}" for name in STAGING_MODELS}
-    return sum(float(r["execution_time"]) for r in results["results"]
-               if r["unique_id"] in wanted)
 
 
 def main(argv: list[str]) -> int:
