@@ -15,11 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chemsafe.browser import dump_dom, fonts_without_korean, screenshot
+from browser import dump_dom, fonts_without_korean, screenshot
 from chemsafe.dashboard import write_dashboard
 from chemsafe.paths import DataPaths
-from chemsafe.pngread import first_line_glyphs, read_png
 from conftest import query
+from pngread import first_line_glyphs, read_png
 
 TIER_COLORS = {"HIGH": (0xC0, 0x39, 0x2B), "MEDIUM": (0xE6, 0x7E, 0x22),
                "LOW": (0x2E, 0x86, 0xC1)}

@@ -28,8 +28,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chemsafe.browser import dump_dom, fonts_without_korean, screenshot
-from chemsafe.pngread import first_line_glyphs, read_png
+from browser import dump_dom, fonts_without_korean, screenshot
 from chemsafe.reconcile.report import FONT_STACK as REPORT_FONT_STACK
 from conftest import (
     CHEMSAFE,
@@ -39,6 +38,7 @@ from conftest import (
     build_warehouse,
     query,
 )
+from pngread import first_line_glyphs, read_png
 
 FIXTURE = FIXTURES / "reconciliation"
 Q1, Q2, Q3 = "2026-Q1", "2026-Q2", "2026-Q3"

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from chemsafe.browser import dump_dom
+from browser import dump_dom
 from chemsafe.paths import DataPaths
 from conftest import query
 
