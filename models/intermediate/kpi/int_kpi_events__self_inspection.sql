@@ -93,11 +93,7 @@ facility_weeks as (
         weeks.week_start,
         weeks.period,
         inspected_weeks.facility_id is not null as is_covered,
-        case tier_history.risk_tier
-            when 'LOW' then policy.risk_weight_low
-            when 'MEDIUM' then policy.risk_weight_medium
-            when 'HIGH' then policy.risk_weight_high
-        end as risk_weight
+        {{ risk_weight('tier_history.risk_tier', 'policy') }} as risk_weight
     from facilities
     inner join weeks
         on facilities.commissioned_on <= weeks.week_start

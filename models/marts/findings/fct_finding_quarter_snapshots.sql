@@ -64,11 +64,7 @@ with_factors as (
         facilities.site_id,
         tier_history.risk_tier as risk_tier_on_found,
         tier_history.is_unassessed as is_unassessed_on_found,
-        case tier_history.risk_tier
-            when 'LOW' then policy.risk_weight_low
-            when 'MEDIUM' then policy.risk_weight_medium
-            when 'HIGH' then policy.risk_weight_high
-        end as risk_weight,
+        {{ risk_weight('tier_history.risk_tier', 'policy') }} as risk_weight,
         policy.weight_policy_version,
         policy.parameter_policy_version,
         policy.major_severity,

@@ -85,11 +85,7 @@ with_factors as (
     select
         with_context.*,
         policy.weight_policy_version,
-        case with_context.risk_tier_on_found
-            when 'LOW' then policy.risk_weight_low
-            when 'MEDIUM' then policy.risk_weight_medium
-            when 'HIGH' then policy.risk_weight_high
-        end as risk_weight,
+        {{ risk_weight('with_context.risk_tier_on_found', 'policy') }} as risk_weight,
         policy.parameter_policy_version,
         policy.major_severity,
         policy.open_factor_days,
