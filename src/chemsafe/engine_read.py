@@ -99,7 +99,7 @@ def convert_with_engine(
     out_path: Path,
     work_dir: Path,
     max_cell_chars: int,
-    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    memory_limit: str,
 ) -> tuple[int, list[Malformed]]:
     """Write the converted file; return (records read, malformed records)."""
     lines, starts, ends, fields, _ = scan.records()
@@ -140,12 +140,20 @@ def _too_long_cells(data: bytes, lines: np.ndarray, starts: np.ndarray, ends: np
     for i in np.flatnonzero(ends - starts > max_cell_chars).tolist():
         text = record_text(data, int(starts[i]), int(ends[i]))
         cells = next(csv.reader([text]))
-        at = next((k for k, cell in enumerate(cells) if len(cell) > max_cell_chars), None)
-        if at is not None:
-            column = (header[at].strip().lower() if at < len(header) else "") \
-                or f"field {at + 1}"
+        column = too_long_column(cells, header, max_cell_chars)
+        if column is not None:
             found[i] = Malformed(int(lines[i]), len(cells), column, text)
     return found
+
+
+def too_long_column(cells: list[str], header: list[str], max_cell_chars: int) -> str | None:
+    """The column of a record's first cell longer than the contract allows (its header
+    name, trimmed and lower-cased; `field N` when the header has none), or None. Both
+    readers name the column with this."""
+    at = next((k for k, cell in enumerate(cells) if len(cell) > max_cell_chars), None)
+    if at is None:
+        return None
+    return (header[at].strip().lower() if at < len(header) else "") or f"field {at + 1}"
 
 
 def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.ndarray,

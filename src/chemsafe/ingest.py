@@ -48,6 +48,7 @@ from chemsafe.engine_read import (
     convert_with_engine,
     header_fields,
     memory_share,
+    too_long_column,
 )
 from chemsafe.paths import DataPaths
 from chemsafe.record_scan import scan_records
@@ -264,14 +265,6 @@ def shown_raw_text(text: str) -> str:
     return f"{text[:RAW_TEXT_SHOWN]}… [cut: the record is {len(text):,} characters]"
 
 
-def _too_long_cell(record: list[str], header: list[str]) -> str | None:
-    """The header name of the first cell longer than the contract allows, if any."""
-    if max(map(len, record), default=0) <= MAX_CELL_CHARS:
-        return None
-    at = next(i for i, cell in enumerate(record) if len(cell) > MAX_CELL_CHARS)
-    return normalise_header(header[at]) if at < len(header) else f"field {at + 1}"
-
-
 def convert_file(
     extract: ExtractFile,
     source: Path,
@@ -391,7 +384,7 @@ def _convert_by_record(result: FileResult, target_dir: Path,
         writer.writerow([LINE_COLUMN, *extract.column_names, EXTRAS_COLUMN])
         for line, record in records:
             result.records_read += 1
-            too_long = _too_long_cell(record, header)
+            too_long = too_long_column(record, header, MAX_CELL_CHARS)
             if len(record) != width or too_long is not None:
                 result.malformed += 1
                 malformed_writer.writerow([
