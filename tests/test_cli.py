@@ -54,3 +54,64 @@ def test_a_moved_checkout_builds_on_the_same_data_directory(tmp_path):
     again = _cli_of(second, data_dir, *BUILD_ONE_SEED)
     assert again.returncode == 0, again.stdout[-3000:]
     assert "No files found" not in again.stdout
+
+
+COMMANDS = ("ingest", "build", "run", "publish", "reconcile", "bench", "contract", "paths")
+
+
+def test_every_command_help_describes_it_and_its_examples_parse() -> None:
+    """`chemsafe <command> --help` has a description and examples, and every example is a
+    command line the real parser accepts for that command."""
+    import shlex
+
+    from chemsafe.cli import build_parser
+
+    for command in COMMANDS:
+        out = subprocess.run([CHEMSAFE, command, "--help"], capture_output=True, text=True,
+                             check=True).stdout
+        usage, _, rest = out.partition("\n\n")
+        description = rest.split("\n\n", 1)[0]
+        assert usage.startswith(f"usage: chemsafe {command}"), out
+        assert len(description.split()) >= 12, f"{command}: no description\n{out}"
+        examples = [line.strip() for line in out.split("examples:\n", 1)[1].splitlines()
+                    if line.strip().startswith(("chemsafe ", "CHEMSAFE_"))]
+        assert examples, f"{command}: no examples\n{out}"
+        for example in examples:
+            commands = []
+            for part in example.split(" && "):
+                words = [w for w in shlex.split(part) if "=" not in w.split("/")[0]]
+                assert words[0] == "chemsafe", example
+                # as chemsafe.cli.main parses: only `build` passes unknown options to dbt
+                _, unknown = build_parser().parse_known_args(words[1:])  # exits if refused
+                assert not unknown or words[1] == "build", example
+                commands.append(words[1])
+            assert command in commands, example
+
+
+def test_paths_lists_every_output_of_a_published_run(demo_published: Path) -> None:
+    env = dict(os.environ, CHEMSAFE_DATA_DIR=str(demo_published))
+    out = subprocess.run([CHEMSAFE, "paths"], capture_output=True, text=True, env=env,
+                         check=True).stdout
+    listed = {line[line.index(" /") + 1:].split("  (")[0] for line in out.splitlines()[2:]}
+    for written in ("chemsafe.duckdb", "serving/chemsafe_serving.duckdb",
+                    "serving/publication.json", "exports/parquet", "docs/index.html",
+                    "dashboard/index.html", "dbt/logs", "ingest/current"):
+        path = demo_published / written
+        assert path.exists(), written  # the run wrote it ...
+        assert str(path) in listed, f"{written} not listed:\n{out}"  # ... and paths shows it
+    # what the run wrote is not marked missing; the reports folder (reconcile) is
+    for line in out.splitlines():
+        assert ("not yet written" in line) == ("reports" in line.split()[0]), line
+
+
+def test_dbt_run_directly_before_any_ingest_says_what_to_do_in_one_line(tmp_path) -> None:
+    env = dict(os.environ, CHEMSAFE_DATA_DIR=str(tmp_path / "nothing-here"))
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--select", "base_ehs__findings",
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
+    assert out.returncode != 0
+    text = out.stdout + out.stderr
+    assert "Traceback" not in text, text[-3000:]
+    assert (f"no chemsafe data directory at {tmp_path / 'nothing-here'}: run `make run`"
+            in text), text[-3000:]

@@ -22,6 +22,7 @@ import duckdb
 
 from chemsafe.atomic import swap_link
 from chemsafe.bench.cli import add_bench_parser
+from chemsafe.clihelp import add_command
 from chemsafe.contract import CONTRACT_MACRO, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, stale_files, write_generated
 from chemsafe.dbt_runner import run_dbt
@@ -29,7 +30,7 @@ from chemsafe.failures import Terminated, duckdb_error_text, os_error_text, stop
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.keycheck import KeyChanged, check_key, verify_key
-from chemsafe.paths import DATA_DIR_ENV, DataPaths, data_paths, project_root
+from chemsafe.paths import DATA_DIR_ENV, DataPaths, data_paths, output_paths, project_root
 from chemsafe.publish import not_published_notice, publish_and_report
 from chemsafe.reconcile.cli import add_reconcile_parser
 from chemsafe.summary import load_summary_text
@@ -237,10 +238,11 @@ def cmd_contract(args: argparse.Namespace) -> int:
 
 def cmd_paths(_: argparse.Namespace) -> int:
     paths = data_paths()
-    print(f"project        {project_root()}")
-    print(f"data directory {paths.root}  (set {DATA_DIR_ENV} to move it)")
-    print(f"current load   {paths.current_seeds}")
-    print(f"warehouse      {paths.warehouse}")
+    print(f"project         {project_root()}")
+    print(f"data directory  {paths.root}  (set {DATA_DIR_ENV} to move it)")
+    for label, path in output_paths(paths):
+        missing = "" if path.exists() or path.is_symlink() else "  (not yet written)"
+        print(f"{label:<15} {path}{missing}")
     return 0
 
 
@@ -273,39 +275,80 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show Python tracebacks instead of one-line error messages")
     parser.add_argument("--version", action="version", version=_version_text())
     sub = parser.add_subparsers(dest="command", required=True)
-    p_ingest = sub.add_parser("ingest", help="load a folder of extract files")
+    p_ingest = add_command(
+        sub, "ingest", summary="load a folder of extract files",
+        description="Check a folder of extract files against the extract contract and make "
+                    "it the current load: every bad row is listed with file, physical line "
+                    "and reason (audit.quarantine) and none is lost. Nothing is built; run "
+                    "`chemsafe build` or `chemsafe publish` next.",
+        examples=[("chemsafe ingest /drops/2026-Q2", "load a quarter's drop"),
+                  ("chemsafe ingest demo/extracts --wait 600",
+                   "wait up to 10 minutes for another job on the data directory")])
     add_wait_option(p_ingest)
     p_ingest.add_argument("folder", help="folder holding the contract's CSV files")
     p_ingest.set_defaults(func=cmd_ingest)
-    p_build = sub.add_parser("build", help="dbt build on what was ingested")
+    p_build = add_command(
+        sub, "build", summary="dbt build on what was ingested",
+        description="Run dbt build (every seed, model and test) on the current load into the "
+                    "working warehouse. Analysts' files are not touched: `chemsafe publish` "
+                    "does that. Arguments after the options go to dbt build.",
+        examples=[("chemsafe build", "build and test everything"),
+                  ("chemsafe build --select +kpi_quarterly",
+                   "build one mart and what it depends on")])
     add_wait_option(p_build)
     add_rekey_option(p_build)
     p_build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                          help="extra arguments passed to dbt build (e.g. --select ...)")
     p_build.set_defaults(func=cmd_build)
-    p_run = sub.add_parser("run", help="main job: ingest extracts, build, publish")
+    p_run = add_command(
+        sub, "run", summary="main job: ingest extracts, build, publish",
+        description="The main job: ingest a folder of extracts, dbt build it and, when every "
+                    "test passed, publish the serving file, Parquet exports, docs and "
+                    "dashboard. When the build fails, the previous load stays current and "
+                    "nothing is published.",
+        examples=[("chemsafe run", "the demo extracts (what `make run` does)"),
+                  ("chemsafe run --extracts /drops/2026-Q2", "a quarter's drop"),
+                  ("CHEMSAFE_DATA_DIR=/srv/chemsafe chemsafe run --extracts /drops/2026-Q2",
+                   "everything written under /srv/chemsafe")])
     p_run.add_argument("--extracts", help="extract folder (default: the demo extracts)")
     add_wait_option(p_run)
     add_rekey_option(p_run)
     p_run.set_defaults(func=cmd_run)
-    p_publish = sub.add_parser(
-        "publish", help="dbt build, then publish the serving file, exports, docs and "
-                        "dashboard if every test passed")
+    p_publish = add_command(
+        sub, "publish",
+        summary="dbt build, then publish the serving file, exports, docs and dashboard if "
+                "every test passed",
+        description="Rebuild the current load and, when every test passed, replace what "
+                    "analysts read (serving file, Parquet exports, docs, dashboard) in one "
+                    "step; run it after `chemsafe reconcile` to publish the quarter's "
+                    "reconciliation results.",
+        examples=[("chemsafe publish", "publish the current load"),
+                  ("chemsafe reconcile --quarter 2026-Q2 && chemsafe publish",
+                   "reconcile a quarter, then publish its results")])
     add_wait_option(p_publish)
     add_rekey_option(p_publish)
     p_publish.set_defaults(func=cmd_publish)
     add_reconcile_parser(sub)
     add_bench_parser(sub)
-    p_contract = sub.add_parser(
-        "contract", help="check the contract document and dbt sources against the contract",
+    p_contract = add_command(
+        sub, "contract", summary="check the contract document and dbt sources against the "
+                                 "contract",
         description="The extract contract is declared once, in "
                     f"{CONTRACT_MACRO}. This checks that {DOC_PATH} and {SOURCES_PATH}, "
                     "which are generated from it, are up to date (exit 1 when not), or "
-                    "rewrites them with --write.")
+                    "rewrites them with --write.",
+        examples=[("chemsafe contract", "check the generated files"),
+                  ("chemsafe contract --write", "regenerate them after changing the contract")])
     p_contract.add_argument("--write", action="store_true",
                             help="rewrite the generated files from the contract")
     p_contract.set_defaults(func=cmd_contract)
-    p_paths = sub.add_parser("paths", help="show where everything is written")
+    p_paths = add_command(
+        sub, "paths", summary="show where everything is written",
+        description="List the project folder, the data directory and every file or folder "
+                    "chemsafe writes under it (warehouse, serving file, exports, docs, "
+                    "dashboard, reports, logs), marking the ones that do not exist yet.",
+        examples=[("chemsafe paths", "where this data directory's outputs are"),
+                  ("CHEMSAFE_DATA_DIR=/srv/chemsafe chemsafe paths", "another data directory")])
     p_paths.set_defaults(func=cmd_paths)
     return parser
 

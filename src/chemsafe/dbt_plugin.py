@@ -9,10 +9,12 @@ It also refuses a warehouse that records another key's fingerprint (chemsafe.key
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
 
 from chemsafe.keycheck import KeyChanged, key_fingerprint, stored_fingerprint_on
@@ -36,8 +38,24 @@ def register_pseudonymise(conn: DuckDBPyConnection, key: bytes) -> None:
     )
 
 
+def missing_data_dir_text(warehouse: Path) -> str | None:
+    """One line saying what to do when dbt is run directly before chemsafe wrote a data
+    directory (DuckDB would otherwise fail with a traceback on the missing folder)."""
+    folder = warehouse.parent
+    if folder.is_dir():
+        return None
+    return (f"no chemsafe data directory at {folder}: run `make run` (or `chemsafe ingest "
+            f"<extract folder>`) first, or point CHEMSAFE_DATA_DIR at the data directory "
+            f"chemsafe wrote (`chemsafe paths` shows it)")
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
+        path = getattr(self.creds, "path", None)
+        if path and path != ":memory:":
+            problem = missing_data_dir_text(Path(path).resolve())
+            if problem:
+                raise DbtRuntimeError(problem)
         self._key, is_demo = pseudonym_key()
         if is_demo:
             print(f"WARNING: {DEMO_WARNING}", file=sys.stderr)

@@ -122,6 +122,25 @@ class DataPaths:
         return self.dashboard_dir / "index.html"
 
 
+def output_paths(paths: DataPaths) -> list[tuple[str, Path]]:
+    """Everything chemsafe writes under a data directory, labelled for `chemsafe paths`
+    (the reports of a quarter go to reports/<quarter>/)."""
+    return [
+        ("current load", paths.current_seeds),
+        ("loads", paths.loads_dir),
+        ("warehouse", paths.warehouse),
+        ("dbt target", paths.dbt_target),
+        ("dbt logs", paths.dbt_logs),
+        ("serving file", paths.serving_db),
+        ("publication", paths.publication_record),
+        ("parquet", paths.parquet_exports),
+        ("releases", paths.export_releases),
+        ("docs", paths.docs_index),
+        ("dashboard", paths.dashboard_html),
+        ("reports", paths.reports_dir),
+    ]
+
+
 def data_paths() -> DataPaths:
     configured = os.environ.get(DATA_DIR_ENV)
     root = Path(configured).expanduser() if configured else project_root() / "data"

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import duckdb
 
+from chemsafe.clihelp import add_command
 from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import data_paths
@@ -40,14 +41,17 @@ def _quarter(value: str) -> str:
 
 
 def add_reconcile_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "reconcile",
-        help="quarterly reconciliation: run the controls, write results and the auditor report",
+    parser = add_command(
+        subparsers, "reconcile",
+        summary="quarterly reconciliation: run the controls, write results and the auditor "
+                "report",
         description="Run the reconciliation controls (Great Expectations checkpoints) for a "
                     "quarter against the warehouse, store the results in audit.reconciliation_* "
                     "and write the auditor report, the exception CSVs and the audit sample to "
                     "<data dir>/reports/<quarter>/. Exits 1 when a critical control fails.",
-    )
+        examples=[("chemsafe reconcile", "the latest quarter in the warehouse"),
+                  ("chemsafe reconcile --quarter 2026-Q1 && chemsafe publish",
+                   "a given quarter, then publish its results for analysts")])
     parser.add_argument("--quarter", type=_quarter,
                         help="quarter label YYYY-Qn (default: the latest in the warehouse)")
     add_wait_option(parser)
