@@ -125,3 +125,28 @@ def test_rekey_rebuilds_everything_under_the_new_key(paths: DataPaths) -> None:
                      check=False)
     assert again.returncode in (0, 1), again.stderr
     assert query(paths.warehouse, "select count(*) from audit.reconciliation_runs") == [(1,)]
+
+
+def test_the_engine_neutral_pseudonymise_refuses_rather_than_write_the_key_into_sql(
+        tmp_path: Path) -> None:
+    """default__pseudonymise (any engine without a registered function) used to render the
+    key into the SQL text, hence into target/ and the logs; it must stop instead."""
+    import os
+    import subprocess
+    import sys
+
+    marker = "key-that-must-never-be-written-7f3a"
+    (tmp_path / "data").mkdir()
+    out = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "run-operation", "default__pseudonymise",
+         "--args", "{expr: employee_no}", "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+        env=dict(os.environ, CHEMSAFE_DATA_DIR=str(tmp_path / "data"),
+                 CHEMSAFE_PSEUDONYM_KEY=marker))
+    assert out.returncode != 0
+    assert "no keyed hash for adapter 'duckdb'" in out.stdout + out.stderr
+    assert marker not in out.stdout + out.stderr
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert marker.encode() not in path.read_bytes(), path
