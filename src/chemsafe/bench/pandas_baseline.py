@@ -1,7 +1,8 @@
 """The pandas baseline a user would otherwise write without the warehouse: from the
 accepted findings and risk assessments, the facility tier on found_on (three axes, the
 HIGH override, same-day tie, unassessed = HIGH), days_open as of the as-of date, the repeat
-rule, the spec's Python finding_score, and the per facility-quarter aggregation.
+rule, the spec's Python finding_score, and the per facility-quarter aggregation, with the
+approved policy read from the reference seeds (chemsafe.policy), never restated here.
 
 Two versions: row by row (``DataFrame.apply`` calling plain Python per finding, as the
 spec's reference function invites) and vectorised (merge_asof, groupby, array arithmetic).
@@ -16,23 +17,15 @@ from datetime import date
 
 import pandas as pd
 
-# The reference of kpi_spec.md ("Finding score"), as a user would write it.
-RISK_WEIGHT = {"LOW": 1, "MEDIUM": 3, "HIGH": 7}
-AXIS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
-REPEAT_WINDOW_DAYS = 365
+from chemsafe.policy import ScoringPolicy, single_scoring_policy
 
 
-def finding_score(risk_level: str, severity: int, days_open: int, is_repeat: bool) -> float:
-    open_factor = 1 + days_open / 30
-    repeat_factor = 1.5 if is_repeat else 1.0
-    return RISK_WEIGHT[risk_level] * severity * open_factor * repeat_factor
-
-
-def tier_of(substance: str, exposure: str, protection: str) -> str:
-    points = AXIS[substance] + AXIS[exposure] + AXIS[protection]
-    if points >= 7 or (substance == "HIGH" and AXIS[protection] >= 2):
-        return "HIGH"
-    return "MEDIUM" if points >= 5 else "LOW"
+def policy_for(findings: pd.DataFrame, assessments: pd.DataFrame,
+               as_of: date) -> ScoringPolicy:
+    """The approved policy (reference seeds) the baseline applies: one version, in force
+    from the first assessment or finding to the as-of date (PolicyError otherwise)."""
+    first = min(assessments["assessed_on"].min(), findings["found_on"].min())
+    return single_scoring_policy(pd.Timestamp(first).date(), as_of)
 
 
 def _quarter(found_on: pd.Series) -> pd.Series:
@@ -51,9 +44,12 @@ def aggregate(scored: pd.DataFrame) -> pd.DataFrame:
 def score_apply(findings: pd.DataFrame, assessments: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Row by row: Python per finding for the tier lookup, the repeat rule and the score."""
     as_of_ts = pd.Timestamp(as_of)
+    policy = policy_for(findings, assessments, as_of)
+    axis = policy.axis_points
     history: dict[str, list[tuple[pd.Timestamp, str, str]]] = {}
     for row in assessments.itertuples(index=False):
-        tier = tier_of(row.substance_hazard, row.exposure_potential, row.protection_weakness)
+        tier = policy.tier(axis[row.substance_hazard], axis[row.exposure_potential],
+                           axis[row.protection_weakness])
         history.setdefault(row.facility_id, []).append((row.assessed_on, row.assessment_id, tier))
     for entries in history.values():
         entries.sort()
@@ -74,7 +70,8 @@ def score_apply(findings: pd.DataFrame, assessments: pd.DataFrame, as_of: date) 
             return True
         found = dates[(row["facility_id"], row["category"])]
         position = bisect.bisect_left(found, row["found_on"])
-        return position > 0 and (row["found_on"] - found[position - 1]).days <= REPEAT_WINDOW_DAYS
+        return (position > 0
+                and (row["found_on"] - found[position - 1]).days <= policy.repeat_window_days)
 
     def score_row(row: pd.Series) -> float:
         end = as_of_ts
@@ -82,7 +79,7 @@ def score_apply(findings: pd.DataFrame, assessments: pd.DataFrame, as_of: date) 
             end = row["closed_on"]
         days_open = max((end - row["found_on"]).days, 0)
         tier = tier_on(row["facility_id"], row["found_on"])
-        return finding_score(tier, int(row["severity"]), days_open, is_repeat(row))
+        return policy.finding_score(tier, int(row["severity"]), days_open, is_repeat(row))
 
     in_scope = findings[findings["found_on"] <= as_of_ts]
     return aggregate(in_scope.assign(finding_score=in_scope.apply(score_row, axis=1)))
@@ -91,16 +88,18 @@ def score_apply(findings: pd.DataFrame, assessments: pd.DataFrame, as_of: date) 
 def score_vectorised(findings: pd.DataFrame, assessments: pd.DataFrame,
                      as_of: date) -> pd.DataFrame:
     as_of_ts = pd.Timestamp(as_of)
+    policy = policy_for(findings, assessments, as_of)
     rated = assessments.assign(
-        substance=assessments["substance_hazard"].map(AXIS),
-        protection=assessments["protection_weakness"].map(AXIS),
-        exposure=assessments["exposure_potential"].map(AXIS),
+        substance=assessments["substance_hazard"].map(policy.axis_points),
+        protection=assessments["protection_weakness"].map(policy.axis_points),
+        exposure=assessments["exposure_potential"].map(policy.axis_points),
     )
     points = rated["substance"] + rated["exposure"] + rated["protection"]
+    override = ((rated["substance"] == policy.axis_points["HIGH"])
+                & (rated["protection"] >= policy.tier_override_min_protection_weakness))
     rated["tier"] = "LOW"
-    rated.loc[points >= 5, "tier"] = "MEDIUM"
-    rated.loc[(points >= 7) | ((rated["substance"] == 3) & (rated["protection"] >= 2)),
-              "tier"] = "HIGH"
+    rated.loc[points >= policy.tier_medium_min_points, "tier"] = "MEDIUM"
+    rated.loc[(points >= policy.tier_high_min_points) | override, "tier"] = "HIGH"
     effective = (rated.sort_values(["facility_id", "assessed_on", "assessment_id"])
                  .drop_duplicates(["facility_id", "assessed_on"], keep="last")
                  .sort_values("assessed_on"))
@@ -116,9 +115,10 @@ def score_vectorised(findings: pd.DataFrame, assessments: pd.DataFrame,
     distinct["previous"] = distinct.groupby(["facility_id", "category"])["found_on"].shift()
     tiered = tiered.merge(distinct, on=["facility_id", "category", "found_on"], how="left")
     gap = (tiered["found_on"] - tiered["previous"]).dt.days
-    repeat = tiered["repeat_of_finding_id"].notna() | (gap <= REPEAT_WINDOW_DAYS)
-    score = (tiered["tier"].map(RISK_WEIGHT).astype("float64") * tiered["severity"]
-             * (1 + days / 30) * repeat.map({True: 1.5, False: 1.0}).astype("float64"))
+    repeat = tiered["repeat_of_finding_id"].notna() | (gap <= policy.repeat_window_days)
+    score = (tiered["tier"].map(policy.risk_weight).astype("float64") * tiered["severity"]
+             * (1 + days / policy.open_factor_days)
+             * repeat.map({True: policy.repeat_factor, False: 1.0}).astype("float64"))
     return aggregate(tiered.assign(finding_score=score))
 
 

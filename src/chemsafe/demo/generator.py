@@ -43,6 +43,7 @@ from chemsafe.demo.formats import (
     pad,
 )
 from chemsafe.demo.readme import render_readme
+from chemsafe.policy import single_scoring_policy
 
 DEFAULT_SEED = 20260630
 DEFAULT_SCALE = 1.0
@@ -148,20 +149,27 @@ _ROLE_PLANS: dict[str, tuple[str, tuple[str, ...], tuple[int, int, int] | None, 
 }
 _FIXED_AXES_ROLES = ("chlorine_storage", "override_high", "low_tier", "inventory_boundary")
 _BAD_ROWS_FACILITY = 3  # the facility whose rows carry most planted bad rows
+# The approved scoring policy of the demo's reporting window, read from the reference
+# seeds (never restated here): the planted tier and repeat cases follow whatever version
+# the seeds hold.
+_POLICY = single_scoring_policy(WINDOW_START - timedelta(days=3 * 365), EXTRACT_DATE)
+
+
+# Two findings of the same category at one facility exactly the repeat window apart (a
+# repeat) and one day more (not a repeat).
 _REPEAT_PAIRS = {
-    "repeat_365": (date(2024, 9, 10), date(2025, 9, 10)),
-    "repeat_366": (date(2024, 11, 5), date(2025, 11, 6)),
+    "repeat_365": (date(2024, 9, 10),
+                   date(2024, 9, 10) + timedelta(days=_POLICY.repeat_window_days)),
+    "repeat_366": (date(2024, 11, 5),
+                   date(2024, 11, 5) + timedelta(days=_POLICY.repeat_window_days + 1)),
 }
 ORPHAN_FACILITY_ID = "FZ901"
 ORPHAN_SITE_ID = "S99"
 
 
 def _tier(axes: tuple[int, int, int]) -> str:
-    """Facility tier of kpi_spec.md from the three axes (1..3 each)."""
-    points = sum(axes)
-    if points >= 7 or (axes[0] == 3 and axes[2] >= 2):
-        return "HIGH"
-    return "MEDIUM" if points >= 5 else "LOW"
+    """Facility tier of kpi_spec.md from the three axes (substance, exposure, protection)."""
+    return _POLICY.tier(*axes)
 
 
 def _poisson(rng: random.Random, lam: float) -> int:
@@ -966,7 +974,7 @@ class _Generator:
         if closed is not None:
             completed = max(found_on, _days(closed, -rng.randint(0, 2)))
         self._action(rng, "FINDING", finding_id, f"CA-{finding_id}", due, completed)
-        if severity >= 4 and rng.random() < 0.4:
+        if severity >= _POLICY.major_severity and rng.random() < 0.4:  # a major finding
             second = None
             if completed is not None and rng.random() < 0.8:
                 second = _days(completed, rng.randint(5, 40))
