@@ -2,7 +2,7 @@
     "Finding score": the LOW / MEDIUM / HIGH weights of the approved seed
     scoring_risk_weights, as columns risk_weight_low / _medium / _high of the policy
     relation, int_scoring_policy_dates). The one place the tier -> weight rule is written:
-    fct_findings, fct_finding_quarter_snapshots and the self-inspection coverage weights
+    fct_findings, int_finding_quarter_snapshots and the self-inspection coverage weights
     call it. -#}
 {% macro risk_weight(risk_tier, policy) -%}
     case {{ risk_tier }}

@@ -7,7 +7,7 @@
     LAG_LEAD_TIME_HIGH_DAYS: over findings closed in the quarter at HIGH-tier facilities,
       numerator = sum of (closed_on - found_on) days, denominator = count; value = mean.
     LAG_OPEN_RISK_SCORE: sum of finding_score as of quarter_end over findings open at it
-      (from fct_finding_quarter_snapshots). -#}
+      (from int_finding_quarter_snapshots). -#}
 with findings as (
 
     select * from {{ ref('stg_ehs__findings') }}
@@ -46,7 +46,7 @@ policy as (
 
 snapshots as (
 
-    select * from {{ ref('fct_finding_quarter_snapshots') }}
+    select * from {{ ref('int_finding_quarter_snapshots') }}
 
 ),
 

@@ -96,8 +96,11 @@ with_factors as (
         repeats.has_explicit_repeat_link,
         repeats.previous_same_category_finding_id,
         repeats.days_since_previous_same_category,
-        coalesce(repeats.days_since_previous_same_category <= policy.repeat_window_days, false)
-            as has_same_category_repeat
+        {{ within_repeat_window('repeats.days_since_previous_same_category',
+                                'policy.repeat_window_days') }} as has_same_category_repeat,
+        {{ repeat_rule('repeats.has_explicit_repeat_link',
+                       'repeats.days_since_previous_same_category',
+                       'policy.repeat_window_days') }} as repeat_rule
     from with_context
     cross join policy
     inner join repeats
@@ -112,17 +115,12 @@ scored as (
         with_factors.severity >= with_factors.major_severity as is_major,
         with_factors.closed_on is not null
             and with_factors.closed_on <= with_factors.as_of_date as is_closed,
-        has_explicit_repeat_link or has_same_category_repeat as is_repeat,
-        case
-            when has_explicit_repeat_link then 'explicit_link'
-            when has_same_category_repeat then 'same_category_window'
-        end as repeat_rule,
+        repeat_rule is not null as is_repeat,
         {{ open_factor('days_open', 'open_factor_days') }} as open_factor,
-        {{ repeat_multiplier('has_explicit_repeat_link or has_same_category_repeat',
-                             'policy_repeat_factor') }} as repeat_factor,
+        {{ repeat_multiplier('repeat_rule is not null', 'policy_repeat_factor') }}
+            as repeat_factor,
         {{ finding_score('risk_weight', 'severity', 'days_open', 'open_factor_days',
-                         'has_explicit_repeat_link or has_same_category_repeat',
-                         'policy_repeat_factor') }} as finding_score
+                         'repeat_rule is not null', 'policy_repeat_factor') }} as finding_score
     from with_factors
 
 ),

@@ -18,7 +18,7 @@ with findings as (
 
 snapshots as (
 
-    select * from {{ ref('fct_finding_quarter_snapshots') }}
+    select * from {{ ref('int_finding_quarter_snapshots') }}
 
 ),
 
