@@ -52,6 +52,16 @@ def sabotaged_build(tmp_path_factory: pytest.TempPathFactory) -> str:
     _rewrite(seeds / "kpi_definitions.csv",
              lambda rows: [r for r in rows if r[0] != "LEAD_MOC_HIGH"])
 
+    # 4. A definition sheet puts a KPI in another family than the events model computing it.
+    def move_family(rows: list[list[str]]) -> list[list[str]]:
+        family = rows[0].index("family")
+        for row in rows[1:]:
+            if row[0] == "LEAD_RA_CURRENT":
+                row[family] = "training"
+        return rows
+
+    _rewrite(seeds / "kpi_definitions.csv", move_family)
+
     result = dbt_in(project, data_dir, "build")
     assert result.returncode != 0
     return result.stdout
@@ -63,6 +73,7 @@ def sabotaged_build(tmp_path_factory: pytest.TempPathFactory) -> str:
         "assert_no_banned_claims_in_seeds",
         "assert_zero_lagging_has_leading_beside_it",
         "assert_kpi_definitions_match_implementation",
+        "assert_kpi_codes_come_from_their_family",
     ],
 )
 def test_check_fails_the_build(sabotaged_build: str, check: str) -> None:
