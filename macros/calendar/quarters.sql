@@ -12,14 +12,3 @@
     cast(extract(year from {{ date_expr }}) as {{ dbt.type_string() }})
         || '-Q' || cast(extract(quarter from {{ date_expr }}) as {{ dbt.type_string() }})
 {%- endmacro %}
-
-{#- The run's as-of date: var as_of_date when set (YYYY-MM-DD), else the last quarter end
-    of the reporting window. Never the wall clock, so a rerun reproduces the numbers. -#}
-{% macro as_of_date() -%}
-    {%- set configured = var('as_of_date', none) -%}
-    {%- if configured -%}
-        cast('{{ configured }}' as date)
-    {%- else -%}
-        (select max(quarter_end) from {{ ref('int_reporting_quarters') }})
-    {%- endif -%}
-{%- endmacro %}

@@ -7,37 +7,15 @@
     and ({{ table_alias }}.valid_to is null or {{ on_date }} < {{ table_alias }}.valid_to)
 {%- endmacro %}
 
-{% macro policy_parameter(parameter, on_date, seed='scoring_parameters') -%}
-    (
-        select max(p.parameter_value)
-        from {{ ref(seed) }} as p
-        where p.parameter = '{{ parameter }}'
-          and {{ in_force('p', on_date) }}
-    )
-{%- endmacro %}
-
-{% macro policy_parameter_version(parameter, on_date, seed='scoring_parameters') -%}
-    (
-        select max(p.policy_version)
-        from {{ ref(seed) }} as p
-        where p.parameter = '{{ parameter }}'
-          and {{ in_force('p', on_date) }}
-    )
-{%- endmacro %}
-
-{% macro policy_risk_weight(risk_tier, on_date) -%}
-    (
-        select max(w.risk_weight)
-        from {{ ref('scoring_risk_weights') }} as w
-        where w.risk_tier = '{{ risk_tier }}'
-          and {{ in_force('w', on_date) }}
-    )
-{%- endmacro %}
-
-{% macro policy_risk_weight_version(on_date) -%}
-    (
-        select max(w.policy_version)
-        from {{ ref('scoring_risk_weights') }} as w
-        where {{ in_force('w', on_date) }}
-    )
+{#- The parameters in force, one column each: select-list expressions over rows of a
+    parameter seed already joined to the dates they apply on (see the models'
+    `*_in_force` CTEs), grouped by date. Pure expressions: the seed and the join are in
+    the model, where dbt docs and a reader see them. -#}
+{% macro pivot_parameters(rows_alias, parameters, name_column='parameter',
+                          value_column='parameter_value') -%}
+    {%- for parameter in parameters %}
+        max(case when {{ rows_alias }}.{{ name_column }} = '{{ parameter }}'
+                 then {{ rows_alias }}.{{ value_column }} end) as {{ parameter }}
+        {%- if not loop.last %},{% endif %}
+    {%- endfor %}
 {%- endmacro %}

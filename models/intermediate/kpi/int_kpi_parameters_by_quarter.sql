@@ -15,17 +15,36 @@ with quarters as (
 
 ),
 
-final as (
+kpi_parameters as (
+
+    select * from {{ ref('kpi_parameters') }}
+
+),
+
+in_force_on_quarter_end as (
 
     select
         quarters.period,
         quarters.quarter_end,
-        {%- for parameter in parameters %}
-        {{ policy_parameter(parameter, 'quarters.quarter_end', 'kpi_parameters') }} as {{ parameter }},
-        {%- endfor %}
-        {{ policy_parameter_version('rate_base_hours', 'quarters.quarter_end', 'kpi_parameters') }}
-            as kpi_policy_version
+        kpi_parameters.parameter,
+        kpi_parameters.parameter_value,
+        kpi_parameters.policy_version
     from quarters
+    left join kpi_parameters
+        on {{ in_force('kpi_parameters', 'quarters.quarter_end') }}
+
+),
+
+final as (
+
+    select
+        period,
+        quarter_end,
+        {{ pivot_parameters('in_force_on_quarter_end', parameters) }},
+        max(case when parameter = 'rate_base_hours' then policy_version end)
+            as kpi_policy_version
+    from in_force_on_quarter_end
+    group by period, quarter_end
 
 )
 

@@ -23,6 +23,12 @@ axis_points as (
 
 ),
 
+scoring_parameters as (
+
+    select * from {{ ref('scoring_parameters') }}
+
+),
+
 rated as (
 
     select
@@ -48,35 +54,79 @@ rated as (
 
 ),
 
+assessment_dates as (
+
+    select distinct assessed_on from rated
+
+),
+
+thresholds_in_force as (
+
+    select
+        assessment_dates.assessed_on,
+        scoring_parameters.parameter,
+        scoring_parameters.parameter_value,
+        scoring_parameters.policy_version
+    from assessment_dates
+    left join scoring_parameters
+        on scoring_parameters.parameter in ('tier_high_min_points', 'tier_medium_min_points',
+                                            'tier_override_min_protection_weakness')
+        and {{ in_force('scoring_parameters', 'assessment_dates.assessed_on') }}
+
+),
+
+thresholds_by_date as (
+
+    select
+        assessed_on,
+        max(case when parameter = 'tier_high_min_points' then parameter_value end)
+            as high_min_points,
+        max(case when parameter = 'tier_medium_min_points' then parameter_value end)
+            as medium_min_points,
+        max(case when parameter = 'tier_override_min_protection_weakness'
+                 then parameter_value end) as override_min_protection_weakness,
+        max(case when parameter = 'tier_high_min_points' then policy_version end)
+            as tier_policy_version
+    from thresholds_in_force
+    group by assessed_on
+
+),
+
 with_thresholds as (
 
     select
         rated.*,
-        {{ policy_parameter('tier_high_min_points', 'rated.assessed_on') }} as high_min_points,
-        {{ policy_parameter('tier_medium_min_points', 'rated.assessed_on') }} as medium_min_points,
-        {{ policy_parameter('tier_override_min_protection_weakness', 'rated.assessed_on') }}
-            as override_min_protection_weakness,
-        {{ policy_parameter_version('tier_high_min_points', 'rated.assessed_on') }}
-            as tier_policy_version
+        thresholds_by_date.high_min_points,
+        thresholds_by_date.medium_min_points,
+        thresholds_by_date.override_min_protection_weakness,
+        thresholds_by_date.tier_policy_version
     from rated
+    inner join thresholds_by_date
+        on rated.assessed_on = thresholds_by_date.assessed_on
+
+),
+
+decided as (
+
+    select
+        with_thresholds.*,
+        {{ risk_tier_branch('risk_points', 'substance_hazard_points', 'protection_weakness_points',
+                            'high_min_points', 'medium_min_points',
+                            'override_min_protection_weakness') }} as tier_branch
+    from with_thresholds
 
 ),
 
 tiered as (
 
     select
-        with_thresholds.*,
-        {{ risk_tier_rule('risk_points', 'substance_hazard_points', 'protection_weakness_points',
-                          'high_min_points', 'medium_min_points',
-                          'override_min_protection_weakness') }} as risk_tier,
+        decided.*,
+        {{ risk_tier_of_branch('tier_branch') }} as risk_tier,
         case
-            when risk_points >= high_min_points then 'points'
-            when substance_hazard_points = 3
-                 and protection_weakness_points >= override_min_protection_weakness
-                then 'hazard_override'
+            when tier_branch = 'hazard_override' then 'hazard_override'
             else 'points'
         end as tier_rule
-    from with_thresholds
+    from decided
 
 ),
 

@@ -12,6 +12,12 @@ policy as (
 
 ),
 
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
 final as (
 
     select
@@ -20,12 +26,13 @@ final as (
         quarters.quarter_of_year,
         quarters.quarter_start,
         quarters.quarter_end,
-        quarters.quarter_end = {{ as_of_date() }} as is_as_of_quarter,
+        quarters.quarter_end = as_of.as_of_date as is_as_of_quarter,
         policy.weight_policy_version,
         policy.parameter_policy_version
     from quarters
     inner join policy
         on quarters.quarter_end = policy.policy_date
+    cross join as_of
 
 )
 

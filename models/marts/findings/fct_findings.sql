@@ -34,10 +34,24 @@ repeats as (
 
 ),
 
-policy as (
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+policy_dates as (
 
     select * from {{ ref('int_scoring_policy_dates') }}
-    where policy_date = {{ as_of_date() }}
+
+),
+
+policy as (
+
+    select policy_dates.*
+    from policy_dates
+    inner join as_of
+        on policy_dates.policy_date = as_of.as_of_date
 
 ),
 

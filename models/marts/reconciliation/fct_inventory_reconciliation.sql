@@ -32,6 +32,12 @@ facilities as (
 
 ),
 
+kpi_parameters as (
+
+    select * from {{ ref('kpi_parameters') }}
+
+),
+
 joined as (
 
     select
@@ -60,19 +66,33 @@ reference_dates as (
 
 ),
 
+tolerances_in_force as (
+
+    select
+        reference_dates.reference_date,
+        kpi_parameters.parameter,
+        kpi_parameters.parameter_value,
+        kpi_parameters.policy_version
+    from reference_dates
+    left join kpi_parameters
+        on kpi_parameters.parameter in ('abs_tol_kg', 'rel_tol', 'rel_tol_accident_precaution')
+        and {{ in_force('kpi_parameters', 'reference_dates.reference_date') }}
+
+),
+
 tolerances as (
 
     select
         reference_date,
-        cast({{ policy_parameter('abs_tol_kg', 'reference_date', 'kpi_parameters') }}
+        cast(max(case when parameter = 'abs_tol_kg' then parameter_value end)
              as {{ type_quantity() }}) as abs_tol_kg,
-        cast({{ policy_parameter('rel_tol', 'reference_date', 'kpi_parameters') }}
+        cast(max(case when parameter = 'rel_tol' then parameter_value end)
              as decimal(12, 9)) as rel_tol,
-        cast({{ policy_parameter('rel_tol_accident_precaution', 'reference_date', 'kpi_parameters') }}
+        cast(max(case when parameter = 'rel_tol_accident_precaution' then parameter_value end)
              as decimal(12, 9)) as rel_tol_accident_precaution,
-        {{ policy_parameter_version('rel_tol', 'reference_date', 'kpi_parameters') }}
-            as tolerance_policy_version
-    from reference_dates
+        max(case when parameter = 'rel_tol' then policy_version end) as tolerance_policy_version
+    from tolerances_in_force
+    group by reference_date
 
 ),
 
