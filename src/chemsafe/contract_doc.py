@@ -26,9 +26,8 @@ GENERATED_BY = (f"Generated from {CONTRACT_MACRO.as_posix()} by `chemsafe contra
 READ_CSV = ("read_csv('{folder}/{identifier}.csv', header = true, all_varchar = true, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
             "null_padding = false)")
-LINE_DOC = ("Physical line of the extract file where the record starts (the header is "
-            "line 1).")
-EXTRAS_DOC = "Columns beyond the contract's, as JSON (kept, ignored downstream)."
+# The descriptions of the two columns every extract table has (_line, _extras) are dbt
+# doc blocks in models/staging/_staging__docs.md, written once instead of once per file.
 
 
 def type_label(column: Column) -> str:
@@ -113,9 +112,9 @@ def _tables(contract: Contract) -> list[_Table]:
             extract.name, extract.seed_name,
             f"{extract.file_name} ({extract.label_ko}) as ingested: every cell as text, "
             f"untrimmed, in contract column order; key ({', '.join(extract.key)}).",
-            [("_line", LINE_DOC),
+            [("_line", "{{ doc('extract__line') }}"),
              *((c.name, _column_description(extract, c)) for c in extract.columns),
-             ("_extras", EXTRAS_DOC)],
+             ("_extras", "{{ doc('extract__extras') }}")],
             [],
         )
         for extract in contract.files
