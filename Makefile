@@ -54,7 +54,7 @@ lint: $(STAMP)
 # Regenerate the lock file after changing a dependency in pyproject.toml.
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
-	$(BIN)/pip-compile --allow-unsafe --extra=dev --generate-hashes --no-emit-index-url \
+	$(BIN)/pip-compile --allow-unsafe --extra=dev --generate-hashes --no-emit-find-links --no-emit-index-url \
 		--output-file=requirements.lock pyproject.toml
 
 clean:
