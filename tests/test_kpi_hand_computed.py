@@ -692,3 +692,62 @@ def test_company_rows_are_not_site_means(kpi_rows: list[tuple]) -> None:
     for kpi, period in (("LEAD_RA_CURRENT", Q1), ("LEAD_TRAINING_HIGH_RISK", Q1),
                         ("LAG_MAJOR_FINDING_RATIO", Q1)):
         assert (kpi, period) in differing, (kpi, period)
+
+
+# --- years and years to date (marts.kpi_yearly) ---------------------------------------------
+
+# kpi_spec: LEAD_RA_CURRENT counts facilities active on quarter_end, LAG_OPEN_RISK_SCORE the
+# findings open on it: a span of quarters takes its last quarter's figure. Every other KPI
+# with a denominator is a ratio of the span's sums, every count or sum adds up, and
+# ECO_FACTOR_INDEX is the span's ECO_VALUE_PER_CHEM over the base year's same quarters.
+POINT_IN_TIME = {"LEAD_RA_CURRENT", "LAG_OPEN_RISK_SCORE"}
+SPANS = {  # (period_type, period) -> quarters of the span
+    ("year", "2026"): PERIODS,
+    ("year_to_date", Q1): (Q1,),
+    ("year_to_date", Q2): (Q1, Q2),
+    ("year_to_date", Q3): PERIODS,
+}
+
+
+def _rolled_up(kpi: str, quarters: tuple[str, ...], site: str | None) -> Cell:
+    """The span's (numerator, denominator, value) from the hand table, in plain Python."""
+    unit, cells = EXPECTED[kpi]
+    if kpi in POINT_IN_TIME:
+        return cells[(quarters[-1], site)]
+    if kpi == "ECO_FACTOR_INDEX":
+        # base year 2026 = the window's year: the span against itself
+        num, den, _ = _rolled_up("ECO_VALUE_PER_CHEM", quarters, site)
+        value_per_chem = None if not den else num / den
+        return (value_per_chem, value_per_chem, None if value_per_chem is None else 1.0)
+    num = sum(cells[(q, site)][0] for q in quarters)
+    if unit in COUNT_UNITS:
+        return (num, None, num)
+    den = sum(cells[(q, site)][1] for q in quarters)
+    return (num, den, None if den == 0 else num / den)
+
+
+@pytest.mark.slow
+def test_kpi_yearly_rolls_the_hand_table_up(kpi_warehouse: Path) -> None:
+    rows = query(kpi_warehouse,
+                 "select kpi_code, period_type, period, site_id, numerator, denominator, "
+                 "value, quarters_in_period, is_full_year from marts.kpi_yearly")
+    actual = {(r[0], r[1], r[2], r[3]): r[4:] for r in rows}
+    expected_keys = {(k, t, p, s) for k in KPI_CODES for (t, p) in SPANS for s in SITES}
+    assert set(actual) == expected_keys
+    wrong = []
+    for (kpi, period_type, period, site), got in sorted(actual.items(), key=str):
+        quarters = SPANS[(period_type, period)]
+        want = _rolled_up(kpi, quarters, site)
+        if not all(_same(e, a) for e, a in zip(want, got[:3], strict=True)):
+            wrong.append(f"{kpi} {period_type} {period} {site}: {got[:3]} != {want}")
+        if got[3:] != (len(quarters), False):  # 2026 has three quarters in the window
+            wrong.append(f"{kpi} {period_type} {period} {site}: span {got[3:]}")
+    assert wrong == [], f"{len(wrong)} differ:\n" + "\n".join(wrong[:20])
+    # by hand: 2026 company risk-assessment currency is Q3's 2/4 = 0.5, not the quarters
+    # summed, (3+2+2)/(5+4+4) = 7/13; the company's mean lead time over Q1..Q3 is the sum
+    # of days over the sum of findings, whatever the quarters' own means
+    assert actual[("LEAD_RA_CURRENT", "year", "2026", None)][:3] == (2, 4, 0.5)
+    lead_time = EXPECTED["LAG_LEAD_TIME_HIGH_DAYS"][1]
+    days = sum(lead_time[(q, None)][0] for q in PERIODS)
+    closed = sum(lead_time[(q, None)][1] for q in PERIODS)
+    assert _same(days / closed, actual[("LAG_LEAD_TIME_HIGH_DAYS", "year", "2026", None)][2])

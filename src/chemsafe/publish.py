@@ -37,7 +37,7 @@ from chemsafe.db import first_row
 from chemsafe.docs import DocsError, generate_docs
 from chemsafe.exports import ExportedFile, write_exports
 from chemsafe.failures import duckdb_error_text, os_error_text
-from chemsafe.paths import DataPaths
+from chemsafe.paths import DataPaths, project_root
 from chemsafe.reconciliation_scope import (
     ReconciledQuarter,
     ReconciliationScope,
@@ -53,6 +53,7 @@ from chemsafe.serving import (
 )
 
 KEEP_RELEASES = 3
+SEMANTIC_MANIFEST = "semantic_manifest.json"
 FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
 
 
@@ -226,8 +227,25 @@ def publish_built_warehouse(paths: DataPaths,
         replace_file(staged_dashboard, paths.dashboard_html)
         write_text_atomic(paths.publication_record,
                           _record(publication, build, tables, exports, paths, reconciliation))
+        install_semantic_manifest(paths)
         _prune_releases(paths, KEEP_RELEASES)
     return PublishResult(publication, tables, exports, paths, reconciliation)
+
+
+def install_semantic_manifest(paths: DataPaths, project: Path | None = None) -> Path | None:
+    """Put the published build's semantic manifest where `mf` looks for it.
+
+    MetricFlow's CLI reads ``<project>/target/semantic_manifest.json`` whatever dbt's
+    target path was, while chemsafe runs dbt with its target under the data directory.
+    The manifest depends on the project's files only (not on the data), so every data
+    directory of one checkout writes the same file. None when the build wrote none."""
+    built = paths.dbt_target / SEMANTIC_MANIFEST
+    if not built.is_file():
+        return None
+    target = (project or project_root()) / "target" / SEMANTIC_MANIFEST
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(target, built.read_text(encoding="utf-8"))
+    return target
 
 
 def publish_and_report(paths: DataPaths, command: str = "publish",

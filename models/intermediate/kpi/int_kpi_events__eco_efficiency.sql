@@ -4,7 +4,11 @@
     not a sum of events: it is assembled in kpi_quarterly from ECO_VALUE_PER_CHEM and the
     base-year quarter (int_eco_base_year_values); its drill-down events are listed here
     (months of the quarter in the numerator, months of the base-year quarter in the
-    denominator, no additive values). -#}
+    denominator), each with its value added (numerator_value) and hazardous chemical use in
+    tonnes (denominator_value): the index of any span of quarters is
+    (sum over in_numerator rows of numerator_value / of denominator_value) /
+    (the same over in_denominator rows), which the semantic layer computes. These values
+    are not summed across both kinds of row anywhere. -#}
 with production as (
 
     select * from {{ ref('stg_erp__production_months') }}
@@ -68,14 +72,14 @@ factor_events as (
 
     {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'production_month',
                  "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'false', 'true', 'null', 'null') }}
+                 'false', 'true', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
     from months_in_quarter
 
     union all
 
     {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'base_year_production_month',
                  "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'false', 'null', 'null') }}
+                 'true', 'false', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
     from base_months
 
 ),

@@ -2,8 +2,9 @@
     1 improvement case, with lagging counts always beside leading indicators), per quarter
     and per year of the reporting window, company-wide. Grain: one row per (period_type,
     period, item_code); the items are the reference seed disclosure_items. Quarter values
-    come from kpi_quarterly's company rows; year values sum the quarters' numerators and
-    denominators (ratios and means stay numerator / denominator). Committee reviews are
+    come from kpi_quarterly's company rows, year values from kpi_yearly's (each KPI's
+    rollup_rule: sums, ratios of sums, the year-end quarter of a point-in-time KPI such as
+    LEAD_RA_CURRENT). Committee reviews are
     counted from the reference seed safety_committee_reviews; the improvement case comes from
     disclosure_improvement_cases. -#}
 with items as (
@@ -16,6 +17,14 @@ kpis as (
 
     select * from {{ ref('kpi_quarterly') }}
     where site_id is null
+
+),
+
+yearly_kpis as (
+
+    select * from {{ ref('kpi_yearly') }}
+    where site_id is null
+      and period_type = 'year'
 
 ),
 
@@ -39,18 +48,13 @@ periods as (
 
 kpi_values as (
 
-    select
-        periods.period_type,
-        periods.period,
-        kpis.kpi_code,
-        max(kpis.unit) as unit,
-        {{ exact_sum("kpis.numerator") }} as numerator,
-        {{ exact_sum("kpis.denominator") }} as denominator
-    from periods
-    inner join kpis
-        on kpis.period_start >= periods.period_start
-        and kpis.period_end <= periods.period_end
-    group by periods.period_type, periods.period, kpis.kpi_code
+    select 'quarter' as period_type, period, kpi_code, unit, numerator, denominator, value
+    from kpis
+
+    union all
+
+    select period_type, period, kpi_code, unit, numerator, denominator, value
+    from yearly_kpis
 
 ),
 
@@ -89,14 +93,12 @@ final as (
             else kpi_values.numerator
         end as {{ type_double() }}) as numerator,
         cast(case
-            when items.kpi_code is not null and kpi_values.unit not in ('count', 'kg', 'KRW', 'score')
-                then kpi_values.denominator
+            when items.kpi_code is not null then kpi_values.denominator
         end as {{ type_double() }}) as denominator,
         cast(case
             when items.item_code = 'SYS_COMMITTEE' then review_counts.reviews_held
             when items.item_code = 'CASE_IMPROVEMENT' then cases.finding_score
-            when kpi_values.unit in ('count', 'kg', 'KRW', 'score') then kpi_values.numerator
-            else {{ safe_ratio('kpi_values.numerator', 'kpi_values.denominator') }}
+            else kpi_values.value
         end as {{ type_double() }}) as value,
         case
             when items.item_code = 'SYS_COMMITTEE' then 'count'

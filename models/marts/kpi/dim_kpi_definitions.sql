@@ -1,7 +1,8 @@
 {#- The indicator definition sheets (지표 정의서) as a mart: one row per KPI code, from the
     versioned reference seed kpi_definitions (purpose, scope, exclusions, numerator,
     denominator, data source, formula, weight basis, unit, direction, cycle, owner, approver,
-    revision, sampling rule, framework mapping). Join to kpi_quarterly on kpi_code. -#}
+    revision, sampling rule, framework mapping, and how a year's figure follows from the
+    quarters: rollup_rule / rollup_note). Join to kpi_quarterly on kpi_code. -#}
 with definitions as (
 
     select * from {{ ref('kpi_definitions') }}
@@ -38,7 +39,9 @@ final as (
         gri_disclosure,
         sasb_code,
         esrs_datapoint,
-        tier_focus
+        tier_focus,
+        rollup_rule,
+        rollup_note
     from definitions
 
 )

@@ -3,7 +3,11 @@
     (in_denominator / in_numerator), with the amounts it adds (numerator_value,
     denominator_value; for ratios 1 or 0). Summing numerator_value and denominator_value by
     kpi_code, period and site_id gives kpi_quarterly's site rows; by kpi_code and period its
-    company rows (ECO_FACTOR_INDEX lists its months without additive values). -#}
+    company rows (except ECO_FACTOR_INDEX, a ratio of two ratios: its rows carry the value
+    added and tonnes of its months, in_numerator the quarter's, in_denominator the base's).
+    period_start / period_end place the row on the calendar (period_end is the time
+    dimension of the semantic layer, models/marts/semantic), risk_tier is the facility's
+    tier on event_date (NULL for events without a facility). -#}
 {%- set families = [] -%}
 {%- for kpi in implemented_kpis() -%}
     {%- if kpi.family not in families -%}{%- do families.append(kpi.family) -%}{%- endif -%}
@@ -18,6 +22,18 @@ with
 ),
 {%- endfor %}
 
+quarters as (
+
+    select * from {{ ref('int_reporting_quarters') }}
+
+),
+
+tier_history as (
+
+    select * from {{ ref('int_facility_tier_history') }}
+
+),
+
 unioned as (
 
     {%- for family in families %}
@@ -30,18 +46,25 @@ unioned as (
 final as (
 
     select
-        kpi_code,
-        period,
-        site_id,
-        event_type,
-        event_id,
-        event_date,
-        facility_id,
-        coalesce(in_denominator, false) as in_denominator,
-        coalesce(in_numerator, false) as in_numerator,
-        numerator_value,
-        denominator_value
+        unioned.kpi_code,
+        unioned.period,
+        unioned.site_id,
+        unioned.event_type,
+        unioned.event_id,
+        unioned.event_date,
+        unioned.facility_id,
+        coalesce(unioned.in_denominator, false) as in_denominator,
+        coalesce(unioned.in_numerator, false) as in_numerator,
+        unioned.numerator_value,
+        unioned.denominator_value,
+        quarters.quarter_start as period_start,
+        quarters.quarter_end as period_end,
+        tier_history.risk_tier
     from unioned
+    inner join quarters
+        on unioned.period = quarters.period
+    left join tier_history
+        on {{ facility_tier_on('tier_history', 'unioned.facility_id', 'unioned.event_date') }}
 
 )
 
