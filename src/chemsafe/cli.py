@@ -240,9 +240,12 @@ def cmd_paths(_: argparse.Namespace) -> int:
     paths = data_paths()
     print(f"project         {project_root()}")
     print(f"data directory  {paths.root}  (set {DATA_DIR_ENV} to move it)")
-    for label, path in output_paths(paths):
+    semantic = project_root() / "target" / "semantic_manifest.json"
+    for label, path in [*output_paths(paths), ("mf manifest", semantic)]:
         missing = "" if path.exists() or path.is_symlink() else "  (not yet written)"
         print(f"{label:<15} {path}{missing}")
+    print("(mf manifest: the one file outside the data directory, where MetricFlow's `mf` "
+          "reads it; written by publish)")
     return 0
 
 

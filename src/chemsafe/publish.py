@@ -227,7 +227,11 @@ def publish_built_warehouse(paths: DataPaths,
         replace_file(staged_dashboard, paths.dashboard_html)
         write_text_atomic(paths.publication_record,
                           _record(publication, build, tables, exports, paths, reconciliation))
-        install_semantic_manifest(paths)
+        try:  # after the swap: a read-only checkout must not turn a publication into an error
+            install_semantic_manifest(paths)
+        except OSError as exc:
+            print(f"warning: `mf` (MetricFlow) will not see this build's metrics: "
+                  f"{os_error_text(exc, paths.root)}", file=sys.stderr)
         _prune_releases(paths, KEEP_RELEASES)
     return PublishResult(publication, tables, exports, paths, reconciliation)
 
@@ -238,7 +242,9 @@ def install_semantic_manifest(paths: DataPaths, project: Path | None = None) -> 
     MetricFlow's CLI reads ``<project>/target/semantic_manifest.json`` whatever dbt's
     target path was, while chemsafe runs dbt with its target under the data directory.
     The manifest depends on the project's files only (not on the data), so every data
-    directory of one checkout writes the same file. None when the build wrote none."""
+    directory of one checkout writes the same file. It is the one file chemsafe writes
+    outside CHEMSAFE_DATA_DIR (MetricFlow's fixed place; `chemsafe paths` lists it). None
+    when the build wrote none."""
     built = paths.dbt_target / SEMANTIC_MANIFEST
     if not built.is_file():
         return None
