@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, assert_marts_unchanged, build_warehouse, query
+from conftest import FIXTURES, assert_marts_unchanged, query
 
 KPI_SMALL = FIXTURES / "kpi_small"
 
@@ -607,9 +607,8 @@ def test_expected_table_is_complete_and_consistent() -> None:
 # --- the warehouse ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def kpi_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("kpi-small-data")
-    return build_warehouse(KPI_SMALL, data_dir)
+def kpi_warehouse(kpi_small_warehouse: Path) -> Path:
+    return kpi_small_warehouse
 
 
 @pytest.mark.slow

@@ -5,7 +5,8 @@
     come from kpi_quarterly's company rows; year values sum the quarters' numerators and
     denominators (ratios and means stay numerator / denominator). Committee reviews are
     counted from the reference seed safety_committee_reviews; the improvement case comes from
-    disclosure_improvement_cases. -#}
+    disclosure_improvement_cases. Each KPI item names the compliance item of the guide's §5
+    table its KPI belongs to (dim_compliance_indicator_map), so the package groups by it. -#}
 with items as (
 
     select * from {{ ref('disclosure_items') }}
@@ -34,6 +35,12 @@ cases as (
 periods as (
 
     select * from {{ ref('int_reporting_periods') }}
+
+),
+
+compliance_map as (
+
+    select * from {{ ref('dim_compliance_indicator_map') }}
 
 ),
 
@@ -116,7 +123,11 @@ final as (
                 || cases.action_id || ' verified '
                 || cast(cases.action_verified_on as {{ dbt.type_string() }}) || '.'
             end
-        end as evidence_text
+        end as evidence_text,
+        compliance_map.item_code as compliance_item_code,
+        compliance_map.item_display_order as compliance_item_display_order,
+        compliance_map.item_name_ko as compliance_item_name_ko,
+        compliance_map.item_name_en as compliance_item_name_en
     from periods
     cross join items
     left join kpi_values
@@ -130,6 +141,8 @@ final as (
         on periods.period_type = cases.period_type
         and periods.period = cases.period
         and items.item_code = 'CASE_IMPROVEMENT'
+    left join compliance_map
+        on items.kpi_code = compliance_map.kpi_code
 
 )
 
