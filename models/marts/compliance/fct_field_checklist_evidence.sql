@@ -92,7 +92,7 @@ spine as (
     select
         quarters.period,
         quarters.quarter_end,
-        quarters.year * 4 + quarters.quarter_of_year as quarter_index,
+        {{ quarter_index('quarters.quarter_end') }} as quarter_index,
         sites.site_id,
         thresholds.item_code,
         thresholds.criterion_level,
@@ -228,7 +228,7 @@ window_drills as (
     from (select distinct period, site_id, quarter_index from spine) as spine
     inner join drills
         on spine.site_id = drills.site_id
-        and extract(year from drills.drill_on) * 4 + extract(quarter from drills.drill_on)
+        and {{ quarter_index('drills.drill_on') }}
             between spine.quarter_index - 3 and spine.quarter_index
 
 ),
