@@ -62,6 +62,15 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def kpi_small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-built extract set tests/fixtures/kpi_small ingested and built once for the
+    session: the KPI and field-checklist tests compare it with figures worked out by hand
+    from its rows."""
+    data_dir = tmp_path_factory.mktemp("kpi-small-data")
+    return build_warehouse(FIXTURES / "kpi_small", data_dir)
+
+
+@pytest.fixture(scope="session")
 def demo_published(demo_warehouse: Path) -> Path:
     """The data directory of the demo run, with what the main job published for analysts
     (serving file, Parquet exports, docs, dashboard)."""

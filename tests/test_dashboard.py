@@ -138,6 +138,31 @@ def test_leading_and_lagging_are_shown_side_by_side(paths: DataPaths, dom: Eleme
     assert kinds["leading"] > 0 and kinds["lagging"] > 0
 
 
+def test_headline_groups_kpis_by_compliance_item(paths: DataPaths, dom: Elements) -> None:
+    group_of: dict[str, str] = {}
+    group = None
+    for tag, a, _ in dom.elements:
+        if tag == "tr" and "data-compliance-item" in a:
+            group = a["data-compliance-item"]
+        elif tag == "td" and "data-kpi" in a:
+            group_of[a["data-kpi"]] = group or ""
+    expected = dict(query(paths.serving_db,
+                          "select kpi_code, item_code from marts.dim_compliance_indicator_map "
+                          "where kpi_code is not null"))
+    assert group_of == expected
+
+
+def test_checklist_is_the_mart_of_the_as_of_quarter(paths: DataPaths, dom: Elements) -> None:
+    shown = {(a["data-item"], a["data-site"]): (a["data-verdict"], a["title"])
+             for tag, a, _ in dom.elements if tag == "td" and "data-verdict" in a}
+    expected = query(paths.serving_db,
+                     "select c.item_code, c.site_id, c.verdict, c.evidence_summary "
+                     "from marts.fct_field_checklist c join marts.dim_quarters q "
+                     "using (period) where q.is_as_of_quarter")
+    assert len(expected) == 5 * 3  # five items, three demo sites
+    assert shown == {(i, s): (v, e) for i, s, v, e in expected}
+
+
 # --- screenshots ----------------------------------------------------------------------------
 
 def test_screenshot_draws_the_tier_lines(paths: DataPaths, tmp_path: Path) -> None:

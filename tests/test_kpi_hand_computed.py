@@ -1,10 +1,11 @@
 """marts.kpi_quarterly on a tiny extract set, against a table worked out BY HAND.
 
 The fixture tests/fixtures/kpi_small/ (119 data rows in the 23 contract files) was built
-so that every KPI of shared/kpi_spec.md has a non-trivial value somewhere. Every number
-in EXPECTED below was computed by hand from those rows and the spec; none was copied
-from the program's output. If the warehouse disagrees, re-read the spec and the fixture
-rows named in the comment before touching an expectation.
+so that every KPI of shared/kpi_spec.md (and LEAD_HIGH_HAZARD_COVERAGE, issue 16) has a
+non-trivial value somewhere. Every number in EXPECTED below was computed by hand from
+those rows and the spec; none was copied from the program's output. If the warehouse
+disagrees, re-read the spec and the fixture rows named in the comment before touching an
+expectation.
 
 The fixture at a glance (all dates 2026 unless said otherwise)
 
@@ -54,7 +55,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, assert_marts_unchanged, build_warehouse, query
+from conftest import FIXTURES, assert_marts_unchanged, query
 
 KPI_SMALL = FIXTURES / "kpi_small"
 
@@ -299,6 +300,22 @@ EXPECTED: dict[str, tuple[str, dict[Key, Cell]]] = {
         (Q3, S1): (0, 1, 0.0),  # F01 HCl 1000 vs 1005.01: 5.01 > 5 miss
         (Q3, S2): (1, 1, 1.0),  # F04 toluene (rel 0.02) 200 vs 204: 4 <= max(1, 4) hit
         (Q3, CO): (1, 2, 0.5),
+    }),
+    "LEAD_HIGH_HAZARD_COVERAGE": ("ratio", {
+        # Not in kpi_spec (issue 16, guide §5): the quarter-end lines of high-hazard
+        # substances (HCl, HF: acute + accident precaution; toluene: chronic + eco; acetone
+        # is in no class) that have a system line. S01 Q1: F01 HCl, F01 HF, both in the
+        # system -> 2/2
+        (Q1, S1): (2, 2, 1.0),
+        # S02 Q1: F04 toluene (system only) counts; F03 and F05 acetone are not high-hazard
+        (Q1, S2): (1, 1, 1.0),
+        (Q1, CO): (3, 3, 1.0),
+        (Q2, S1): (0, 0, None),  # no line dated 06-30
+        (Q2, S2): (0, 0, None),
+        (Q2, CO): (0, 0, None),
+        (Q3, S1): (1, 1, 1.0),  # F01 HCl on both sides
+        (Q3, S2): (1, 1, 1.0),  # F04 toluene on both sides
+        (Q3, CO): (2, 2, 1.0),
     }),
     # ---------------------------------------------------------------- lagging indicators
     "LAG_RELEASES": ("count", {
@@ -582,9 +599,9 @@ def _fmt(key: tuple[str, str, str | None]) -> str:
 
 def test_expected_table_is_complete_and_consistent() -> None:
     """Catch slips in the hand-written table before comparing it with anything."""
-    assert len(EXPECTED) == 36
+    assert len(EXPECTED) == 37
     prefixes = Counter(code.split("_")[0] for code in EXPECTED)
-    assert prefixes == {"LEAD": 17, "LAG": 11, "PSE": 5, "ECO": 3}
+    assert prefixes == {"LEAD": 18, "LAG": 11, "PSE": 5, "ECO": 3}
     problems = []
     for kpi, (unit, cells) in EXPECTED.items():
         assert set(cells) == {(p, s) for p in PERIODS for s in SITES}, kpi
@@ -607,9 +624,8 @@ def test_expected_table_is_complete_and_consistent() -> None:
 # --- the warehouse ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def kpi_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("kpi-small-data")
-    return build_warehouse(KPI_SMALL, data_dir)
+def kpi_warehouse(kpi_small_warehouse: Path) -> Path:
+    return kpi_small_warehouse
 
 
 @pytest.mark.slow
@@ -632,7 +648,7 @@ def kpi_rows(kpi_warehouse: Path) -> list[tuple]:
 
 @pytest.mark.slow
 def test_grain_and_completeness(kpi_rows: list[tuple]) -> None:
-    assert len(kpi_rows) == 36 * 3 * 3
+    assert len(kpi_rows) == 37 * 3 * 3
     keys = Counter((r[0], r[1], r[4]) for r in kpi_rows)
     duplicates = [_fmt(k) for k, n in keys.items() if n > 1]
     assert duplicates == []

@@ -13,7 +13,7 @@ import pytest
 from chemsafe.paths import DataPaths
 from conftest import copy_project, dbt_in
 
-CONTRACTED_FOLDERS = ("core", "findings", "kpi", "disclosure", "semantic")
+CONTRACTED_FOLDERS = ("core", "findings", "kpi", "disclosure", "compliance", "semantic")
 
 
 def test_every_public_mart_declares_its_contract(demo_published: Path) -> None:

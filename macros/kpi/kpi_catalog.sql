@@ -22,6 +22,7 @@
         {'code': 'LEAD_SQ_BASIS_RETENTION', 'family': 'small_quantity', 'unit': 'ratio'},
         {'code': 'LEAD_SQ_REVIEW_CONFORMITY', 'family': 'small_quantity', 'unit': 'ratio'},
         {'code': 'LEAD_INVENTORY_ACCURACY', 'family': 'inventory', 'unit': 'ratio'},
+        {'code': 'LEAD_HIGH_HAZARD_COVERAGE', 'family': 'inventory', 'unit': 'ratio'},
         {'code': 'LAG_RELEASES', 'family': 'releases_and_incidents', 'unit': 'count'},
         {'code': 'LAG_RELEASES_OFFSITE', 'family': 'releases_and_incidents', 'unit': 'count'},
         {'code': 'LAG_RELEASED_KG', 'family': 'releases_and_incidents', 'unit': 'kg'},

@@ -1,9 +1,20 @@
 {#- LEAD_INVENTORY_ACCURACY. Denominator: inventory lines at reference_date = quarter_end
     after the full outer join of system and field (fct_inventory_reconciliation); numerator:
-    lines within tolerance. A line on one side only is a miss. Site = facility's site. -#}
+    lines within tolerance. A line on one side only is a miss. Site = facility's site.
+    LEAD_HIGH_HAZARD_COVERAGE (not in kpi_spec; guide §5, inventory item: coverage of
+    high-hazard substances under management). Denominator: the same quarter-end lines whose
+    substance is high-hazard (acute_toxic, chronic_toxic, eco_toxic or accident_precaution
+    in substances.csv); numerator: those with a system line (under system management), so
+    a high-hazard substance found in the field and missing in the system is the miss. -#}
 with lines as (
 
     select * from {{ ref('fct_inventory_reconciliation') }}
+
+),
+
+substances as (
+
+    select * from {{ ref('stg_ehs__substances') }}
 
 ),
 
@@ -24,12 +35,34 @@ lines_at_quarter_end as (
 
 ),
 
+high_hazard_lines as (
+
+    select
+        lines_at_quarter_end.*,
+        lines_at_quarter_end.system_source_line is not null as is_in_system
+    from lines_at_quarter_end
+    inner join substances
+        on lines_at_quarter_end.cas_no = substances.cas_no
+    where substances.acute_toxic
+       or substances.chronic_toxic
+       or substances.eco_toxic
+       or substances.accident_precaution
+
+),
+
 final as (
 
     {{ kpi_event('LEAD_INVENTORY_ACCURACY', 'quarter_period', 'site_id', 'inventory_line',
                  "facility_id || '|' || cas_no || '@' || " ~ dbt.cast('reference_date', dbt.type_string()),
                  'reference_date', 'facility_id', 'true', 'is_match', flag('is_match'), 1) }}
     from lines_at_quarter_end
+
+    union all
+
+    {{ kpi_event('LEAD_HIGH_HAZARD_COVERAGE', 'quarter_period', 'site_id', 'inventory_line',
+                 "facility_id || '|' || cas_no || '@' || " ~ dbt.cast('reference_date', dbt.type_string()),
+                 'reference_date', 'facility_id', 'true', 'is_in_system', flag('is_in_system'), 1) }}
+    from high_hazard_lines
 
 )
 

@@ -6,7 +6,8 @@
     rollup_rule: sums, ratios of sums, the year-end quarter of a point-in-time KPI such as
     LEAD_RA_CURRENT). Committee reviews are
     counted from the reference seed safety_committee_reviews; the improvement case comes from
-    disclosure_improvement_cases. -#}
+    disclosure_improvement_cases. Each KPI item names the compliance item of the guide's §5
+    table its KPI belongs to (dim_compliance_indicator_map), so the package groups by it. -#}
 with items as (
 
     select * from {{ ref('disclosure_items') }}
@@ -43,6 +44,12 @@ cases as (
 periods as (
 
     select * from {{ ref('int_reporting_periods') }}
+
+),
+
+compliance_map as (
+
+    select * from {{ ref('dim_compliance_indicator_map') }}
 
 ),
 
@@ -118,7 +125,11 @@ final as (
                 || cases.action_id || ' verified '
                 || cast(cases.action_verified_on as {{ dbt.type_string() }}) || '.'
             end
-        end as evidence_text
+        end as evidence_text,
+        compliance_map.item_code as compliance_item_code,
+        compliance_map.item_display_order as compliance_item_display_order,
+        compliance_map.item_name_ko as compliance_item_name_ko,
+        compliance_map.item_name_en as compliance_item_name_en
     from periods
     cross join items
     left join kpi_values
@@ -132,6 +143,8 @@ final as (
         on periods.period_type = cases.period_type
         and periods.period = cases.period
         and items.item_code = 'CASE_IMPROVEMENT'
+    left join compliance_map
+        on items.kpi_code = compliance_map.kpi_code
 
 )
 

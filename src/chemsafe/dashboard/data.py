@@ -39,7 +39,33 @@ class KpiRow:
     direction: str
     target_value: float | None
     target_comparator: str | None
+    compliance_item: str = ""  # item_code of dim_compliance_indicator_map
     cells: dict[str, KpiCell] = field(default_factory=dict)  # by site key
+
+
+@dataclass(frozen=True)
+class ComplianceItem:
+    item_code: str
+    name_ko: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class ChecklistCell:
+    verdict: str
+    verdict_label: str
+    minimum_status: str
+    recommended_status: str
+    verification_status: str | None
+    evidence_summary: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    item_code: str
+    name_ko: str
+    name_en: str
+    cells: dict[str, ChecklistCell]  # by site_id
 
 
 @dataclass(frozen=True)
@@ -67,6 +93,10 @@ class DashboardData:
     # site key -> inventory hit rate per period; target per period (company)
     inventory_accuracy: dict[str, list[float | None]]
     inventory_target: list[float | None]
+    # compliance items of the guide's §5 table, in its order (headline rows group by them)
+    compliance_items: list[ComplianceItem] = field(default_factory=list)
+    # field-application checklist (guide §9) of the latest period, items in the guide's order
+    checklist: list[ChecklistItem] = field(default_factory=list)
 
 
 def _key(site_id: str | None) -> str:
@@ -112,17 +142,24 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
         }
 
         latest_period = latest[0] if latest else (periods[-1] if periods else "")
+        compliance_items = [
+            ComplianceItem(code, name_ko, name_en) for code, name_ko, name_en in con.execute(
+                "select item_code, name_ko, name_en from marts.dim_compliance_items "
+                "order by display_order").fetchall()
+        ]
         rows: dict[str, KpiRow] = {}
         for (code, name_ko, name_en, kind, unit, direction, target, comparator, site_id,
-             value, on, trend) in con.execute(
-            "select kpi_code, name_ko, name_en, indicator_type, unit, direction, "
-            "target_value, target_comparator, site_id, value, is_on_target, trend "
-            "from marts.kpi_quarterly_status where period = ? "
-            "order by case indicator_type when 'leading' then 0 else 1 end, kpi_code",
+             value, on, trend, item) in con.execute(
+            "select s.kpi_code, s.name_ko, s.name_en, s.indicator_type, s.unit, s.direction, "
+            "s.target_value, s.target_comparator, s.site_id, s.value, s.is_on_target, s.trend, "
+            "m.item_code from marts.kpi_quarterly_status as s "
+            "left join marts.dim_compliance_indicator_map as m on s.kpi_code = m.kpi_code "
+            "where s.period = ? order by m.item_display_order, "
+            "case s.indicator_type when 'leading' then 0 else 1 end, s.kpi_code",
             [latest_period],
         ).fetchall():
             row = rows.setdefault(code, KpiRow(code, name_ko or code, name_en or "", kind,
-                                               unit, direction, None, None))
+                                               unit, direction, None, None, item or ""))
             if site_id is None:
                 row.target_value, row.target_comparator = target, comparator
             row.cells[_key(site_id)] = KpiCell(value, on, trend)
@@ -138,10 +175,28 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
                 if site_id is None:
                     target[index[period]] = target_value
 
+        checklist = _read_checklist(con, latest_period)
+
     return DashboardData(
         publication_id=publication[0] if publication else "",
         published_at=publication[1] if publication else "",
         periods=periods, latest_period=latest_period, sites=sites, open_risk=open_risk,
         on_target=on_target, headline=list(rows.values()),
         inventory_accuracy=accuracy, inventory_target=target,
+        compliance_items=compliance_items, checklist=checklist,
     )
+
+
+def _read_checklist(con: duckdb.DuckDBPyConnection, period: str) -> list[ChecklistItem]:
+    items: dict[str, ChecklistItem] = {}
+    for (code, name_ko, name_en, site_id, verdict, label, minimum, recommended, verification,
+         evidence) in con.execute(
+        "select item_code, name_ko, name_en, site_id, verdict, verdict_label, minimum_status, "
+        "recommended_status, verification_status, evidence_summary "
+        "from marts.fct_field_checklist where period = ? order by display_order, site_id",
+        [period],
+    ).fetchall():
+        item = items.setdefault(code, ChecklistItem(code, name_ko, name_en, {}))
+        item.cells[site_id] = ChecklistCell(verdict, label, minimum, recommended, verification,
+                                            evidence or "")
+    return list(items.values())

@@ -16,6 +16,7 @@ from chemsafe.dashboard.data import (
     COMPANY,
     INDICATOR_TYPES,
     TIERS,
+    ChecklistCell,
     DashboardData,
     KpiCell,
     KpiRow,
@@ -31,6 +32,9 @@ TYPE_LABELS = {"leading": "선행 지표 Leading", "lagging": "후행 지표 Lag
 TYPE_COLORS = {"leading": "#1e8449", "lagging": "#7d3c98"}
 SITE_COLORS = ("#2e86c1", "#e67e22", "#16a085", "#8e44ad", "#c0392b", "#7f8c8d")
 TREND_LABELS = {"improved": "↗ 개선", "worsened": "↘ 악화", "unchanged": "→ 유지"}
+SHORT_TYPE_LABELS = {"leading": "선행 leading", "lagging": "후행 lagging"}
+STATUS_LABELS = {"met": "충족 met", "not_met": "미충족 not met",
+                 "not_evidenced": "확인 불가 not evidenced", "for_review": "수기 검토 for review"}
 MISSING = "–"
 
 CSS = """
@@ -60,6 +64,12 @@ tr.group th { text-align: left; background: #eaf2f8; font-size: 14px; }
 td.on { background: #e9f7ef; }
 td.off { background: #fdedec; }
 td.status, td.trend { text-align: center; white-space: nowrap; }
+td.verdict { text-align: left; }
+td.verdict small { color: #566573; display: block; }
+td.v-recommended_met { background: #d4efdf; }
+td.v-minimum_met { background: #e9f7ef; }
+td.v-neither { background: #fdedec; }
+td.v-not_evidenced { background: #f2f3f4; }
 footer { margin-top: 36px; color: #566573; font-size: 12px; }
 $CONTROL
 """.replace("$FONTS", FONT_STACK).replace("$CONTROL", CONTROL_CSS)
@@ -129,6 +139,7 @@ def _kpi_row(row: KpiRow, data: DashboardData) -> str:
     return (
         f'<tr data-indicator-type="{escape_attr(row.indicator_type)}">'
         f'<td class="kpi">{escape_html(row.name_ko)}<small>{escape_html(row.kpi_code)} · '
+        f"{escape_html(SHORT_TYPE_LABELS.get(row.indicator_type, row.indicator_type))} · "
         f"{escape_html(row.name_en)}</small></td>"
         f"<td>{escape_html(target)}</td>{cells}"
         f'<td class="status">{escape_html(status)}</td>'
@@ -155,19 +166,35 @@ def _indicator_section(data: DashboardData) -> str:
     )
 
 
+def _headline_groups(data: DashboardData) -> list[tuple[str, str, list[KpiRow]]]:
+    """(item code, label, rows) per compliance item of the guide's §5 table, in its order;
+    a KPI without an item (none while the map is complete) last, under its indicator type."""
+    groups = [(i.item_code, f"{i.name_ko} · {i.name_en}",
+               [r for r in data.headline if r.compliance_item == i.item_code])
+              for i in data.compliance_items]
+    known = {i.item_code for i in data.compliance_items}
+    for kind in INDICATOR_TYPES:
+        rest = [r for r in data.headline
+                if r.compliance_item not in known and r.indicator_type == kind]
+        groups.append(("", TYPE_LABELS[kind], rest))
+    return [g for g in groups if g[2]]
+
+
 def _headline_section(data: DashboardData) -> str:
     head = "".join(f"<th>{escape_html(s.label)}</th>" for s in data.sites)
     body = []
-    for kind in INDICATOR_TYPES:
-        rows = [r for r in data.headline if r.indicator_type == kind]
-        body.append(f'<tr class="group"><th colspan="{len(data.sites) + 4}">'
-                    f"{escape_html(TYPE_LABELS[kind])} ({len(rows)})</th></tr>")
+    for code, label, rows in _headline_groups(data):
+        body.append(f'<tr class="group" data-compliance-item="{escape_attr(code)}">'
+                    f'<th colspan="{len(data.sites) + 4}">'
+                    f"{escape_html(label)} ({len(rows)})</th></tr>")
         body.extend(_kpi_row(r, data) for r in rows)
     return (
         f'<section id="headline"><h2>{escape_html(data.latest_period)} 분기 주요 지표 '
-        '<span class="en">Headline KPIs of the quarter, by site</span></h2>'
-        '<p class="note">초록: 목표 달성, 빨강: 목표 미달 (연간 승인 목표, 지표 방향 기준). '
-        "Green on target, red off target (the year's approved target in the KPI's "
+        '<span class="en">Headline KPIs of the quarter, by compliance item and site</span></h2>'
+        '<p class="note">가이드 §5 준수 항목별로 묶었습니다 (선행 지표 먼저). 초록: 목표 달성, '
+        "빨강: 목표 미달 (연간 승인 목표, 지표 방향 기준). Grouped by the compliance item of "
+        "the guide's §5 table (marts.dim_compliance_indicator_map), leading indicators "
+        "first. Green on target, red off target (the year's approved target in the KPI's "
         "direction); trend against the previous quarter, company-wide.</p>"
         '<table id="headline-kpis"><thead><tr><th class="kpi">지표 KPI</th><th>목표 Target</th>'
         f"{head}<th>전사 목표 Status</th><th>전분기 대비 Trend</th></tr></thead>"
@@ -201,6 +228,45 @@ def _inventory_section(data: DashboardData) -> str:
     )
 
 
+def _checklist_cell(cell: ChecklistCell | None, item_code: str, site_id: str) -> str:
+    if cell is None:
+        return f"<td>{MISSING}</td>"
+    levels = " · ".join(
+        f"{name} {STATUS_LABELS.get(status, status)}"
+        for name, status in (("최소 min", cell.minimum_status),
+                             ("권장 rec", cell.recommended_status),
+                             ("검증 verif", cell.verification_status))
+        if status)
+    return (f'<td class="verdict v-{escape_attr(cell.verdict)}" '
+            f'data-item="{escape_attr(item_code)}" data-site="{escape_attr(site_id)}" '
+            f'data-verdict="{escape_attr(cell.verdict)}" '
+            f'title="{escape_attr(cell.evidence_summary)}">'
+            f"{escape_html(cell.verdict_label)}<small>{escape_html(levels)}</small></td>")
+
+
+def _checklist_section(data: DashboardData) -> str:
+    sites = [s for s in data.sites if s.key != COMPANY]
+    head = "".join(f"<th>{escape_html(s.label)}</th>" for s in sites)
+    body = "".join(
+        f'<tr><td class="kpi">{escape_html(item.name_ko)}<small>{escape_html(item.name_en)}'
+        "</small></td>"
+        + "".join(_checklist_cell(item.cells.get(s.key), item.item_code, s.key) for s in sites)
+        + "</tr>"
+        for item in data.checklist)
+    return (
+        f'<section id="field-checklist"><h2>{escape_html(data.latest_period)} 현장 적용 '
+        '체크리스트 <span class="en">Field-application checklist (guide §9), by site</span>'
+        '</h2><p class="note">최소 기준·권장 기준 충족 여부 (추출자료로 보이는 범위). 추출자료로 '
+        "확인할 수 없는 기준(예: 안전서약)은 '확인 불가'로 표시합니다. Whether the extracts "
+        "show the minimum or the recommended criterion met; what they cannot show (e.g. a "
+        "signed safety pledge) is 'not evidenced'. Evidence figures: hover a cell, or "
+        "marts.fct_field_checklist_evidence; tier sample for the hand check: "
+        "marts.fct_field_checklist_tier_sample.</p>"
+        '<table id="field-checklist-table"><thead><tr><th class="kpi">항목 Item</th>'
+        f"{head}</tr></thead><tbody>{body}</tbody></table></section>"
+    )
+
+
 def render_dashboard(data: DashboardData) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="ko"><head><meta charset="utf-8">' + CSP_META +
@@ -214,7 +280,7 @@ def render_dashboard(data: DashboardData) -> str:
         f'<code id="publication-id">{escape_html(data.publication_id)}</code> · '
         f"{escape_html(data.published_at)}</p></header>"
         + _open_risk_section(data) + _indicator_section(data) + _inventory_section(data)
-        + _headline_section(data)
+        + _headline_section(data) + _checklist_section(data)
         + "<footer>Generated by chemsafe publish from the serving warehouse "
         "(serving/chemsafe_serving.duckdb, schema marts). Definitions of every KPI: "
         "marts.dim_kpi_definitions and the dbt docs (docs/index.html).</footer>"
