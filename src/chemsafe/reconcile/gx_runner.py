@@ -117,6 +117,12 @@ def unexpected_lines(index_list: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar GX reports (a column maximum) as the Python number it holds."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
 def _count(result: Mapping[str, Any], key: str) -> int | None:
     value = result.get(key)
     return int(value) if value is not None else None
@@ -156,7 +162,7 @@ def run_checkpoint(context: AbstractDataContext, name: str, frame: pd.DataFrame,
                 success=bool(item.success) and error is None,
                 bounds={key: kwargs.get(key) for key in ("min_value", "max_value", "mostly")
                         if key in kwargs},
-                observed=found.get("observed_value"),
+                observed=_plain(found.get("observed_value")),
                 error=error,
                 observes=str(meta.get("observed", "")),
                 element_count=_count(found, "element_count"),
