@@ -48,8 +48,9 @@ def catalog() -> Catalog:
 
 
 def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse with the marts the inventory_lines fragment reads, holding the
-    given lines of LINES at facility F<key>, substance 67-64-1, quantity 100."""
+    """An in-memory warehouse with the relations the inventory_lines fragment reads (the
+    quarter's population and the mart), holding the given lines of LINES at facility <key>,
+    substance 67-64-1, quantity 100."""
     con = duckdb.connect(":memory:")
     con.execute("create schema marts")
     con.execute("""
@@ -63,6 +64,11 @@ def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
             is_escalated boolean, reference_date date, counted_on date,
             counted_by varchar, sheet_no varchar, system_source_line integer,
             field_source_line integer)""")
+    con.execute("create schema intermediate")
+    con.execute("""
+        create table intermediate.int_reconciliation_lines (
+            reconciliation varchar, period varchar, line_key varchar, facility_id varchar,
+            item_code varchar, line_date date)""")
     con.execute("create table marts.dim_facilities (facility_id varchar, facility_name varchar)")
     con.execute("create table marts.dim_substances (cas_no varchar, name_ko varchar)")
     for key in keys:
@@ -72,6 +78,9 @@ def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
             "'67-64-1', false, 'matched', 100, ?, 0, 2, 0.02, 1, 'T', null, false, ?, ?, "
             "'E1', 'SH-1', 2, 2)",
             [QUARTER, key, counted, QUARTER_END, LINES[key]])
+        con.execute("insert into intermediate.int_reconciliation_lines values "
+                    "('inventory', ?, ? || '|67-64-1', ?, '67-64-1', ?)",
+                    [QUARTER, key, key, QUARTER_END])
     return con
 
 
