@@ -653,3 +653,25 @@ def test_great_expectations_leaves_nothing_behind(rec: Reconciled) -> None:
     assert work.is_dir() and list(work.iterdir()) == []  # the per-run GX copy is removed
     assert not (PROJECT_ROOT / "expectations" / "gx" / "uncommitted").exists()
     assert [p.name for p in (rec.data_dir / "reports").iterdir() if p.name.startswith(".")] == []
+
+
+def test_gx_and_sql_agree_on_a_quarter_of_synthetic_lines(rec: Reconciled,
+                                                          tmp_path: Path) -> None:
+    """The benchmark's synthetic quarter (chemsafe bench --reconcile-lines), small: 1,000
+    lines added to 2026-Q3 with every status. GX and SQL must agree (no exit code 2), and
+    GX's inventory hit rate is the one recounted here from the generating rules."""
+    from chemsafe.bench.reconcile_lines import inflate_latest_quarter
+
+    data_dir = tmp_path / "data"
+    assert inflate_latest_quarter(rec.data_dir, data_dir, 1000) == Q3
+    result = reconcile(data_dir, "--quarter", Q3)
+    assert result.returncode == 1, result.stdout + result.stderr  # controls fail, no disagreement
+    assert "disagree" not in result.stderr
+    statuses = Counter(
+        "missing_in_system" if i % 97 == 5 else "missing_in_field" if i % 89 == 7
+        else "out_of_tolerance" if i % 41 == 3 else "matched" for i in range(400))
+    # plus the fixture's two 2026-09-30 lines: one matched, one out of tolerance
+    hits, lines = statuses["matched"] + 1, 400 + 2
+    got = gx_controls(Reconciled(data_dir, data_dir / "chemsafe.duckdb", {}), Q3)
+    assert got["REC-INV-01"]["observed"] == pytest.approx(hits / lines, abs=1e-12)
+    assert len(got["REC-INV-01"]["lines"]) == lines - hits
