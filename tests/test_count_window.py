@@ -5,8 +5,8 @@ dq_inv_02_max_days_after 14; expectations/controls.toml DQ-INV-02).
 
 The control's real SQL (exceptions and measures, from expectations/controls.toml) runs on a
 small DuckDB holding only the lines it reads, with counts exactly on each end of the window
-and one day outside; its Great Expectations suite (dq_inventory_field) is run on the
-measures of each case. Expected outcomes worked out by hand, not read from the code:
+and one day outside; its Great Expectations suite (dq_inventory_field) is run through its
+checkpoint on the lines of each case. Expected outcomes worked out by hand, not read from the code:
 
     reference_date 2026-06-30 (the quarter end)
     LBEF  counted 2026-06-29  day -1  -> exception (before the quarter end)
@@ -26,6 +26,7 @@ import pytest
 
 from chemsafe.reconcile import gx_runner
 from chemsafe.reconcile.catalog import Catalog, bind, gx_project_dir, load_catalog
+from chemsafe.reconcile.warehouse import batch_frame
 
 QUARTER = "2026-Q2"
 QUARTER_END = date(2026, 6, 30)
@@ -47,8 +48,9 @@ def catalog() -> Catalog:
 
 
 def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse with the marts the inventory_lines fragment reads, holding the
-    given lines of LINES at facility F<key>, substance 67-64-1, quantity 100."""
+    """An in-memory warehouse with the relations the inventory_lines fragment reads (the
+    quarter's population and the mart), holding the given lines of LINES at facility <key>,
+    substance 67-64-1, quantity 100."""
     con = duckdb.connect(":memory:")
     con.execute("create schema marts")
     con.execute("""
@@ -62,6 +64,11 @@ def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
             is_escalated boolean, reference_date date, counted_on date,
             counted_by varchar, sheet_no varchar, system_source_line integer,
             field_source_line integer)""")
+    con.execute("create schema intermediate")
+    con.execute("""
+        create table intermediate.int_reconciliation_lines (
+            reconciliation varchar, period varchar, line_key varchar, facility_id varchar,
+            item_code varchar, line_date date)""")
     con.execute("create table marts.dim_facilities (facility_id varchar, facility_name varchar)")
     con.execute("create table marts.dim_substances (cas_no varchar, name_ko varchar)")
     for key in keys:
@@ -71,6 +78,9 @@ def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
             "'67-64-1', false, 'matched', 100, ?, 0, 2, 0.02, 1, 'T', null, false, ?, ?, "
             "'E1', 'SH-1', 2, 2)",
             [QUARTER, key, counted, QUARTER_END, LINES[key]])
+        con.execute("insert into intermediate.int_reconciliation_lines values "
+                    "('inventory', ?, ? || '|67-64-1', ?, '67-64-1', ?)",
+                    [QUARTER, key, key, QUARTER_END])
     return con
 
 
@@ -108,25 +118,31 @@ def test_measures_are_the_first_and_last_count_day(catalog: Catalog, keys: list[
             got["inventory_count_max_days_after"]) == expected
 
 
+KEY = "{}|67-64-1"  # line_key of a line of LINES
+
+
 @pytest.mark.parametrize(("keys", "expected"), [
-    (["LDY0", "LD14"], {"inventory_count_min_days_after": True,
-                        "inventory_count_max_days_after": True}),   # day 0 and day 14: pass
-    (["LDY0", "LD15"], {"inventory_count_min_days_after": True,
-                        "inventory_count_max_days_after": False}),  # day 15: fails
-    (["LBEF", "LD14"], {"inventory_count_min_days_after": False,
-                        "inventory_count_max_days_after": True}),   # day -1: fails
+    # (GX success, GX's unexpected lines) of the two DQ-INV-02 expectations
+    (["LDY0", "LD14", "LNOC"], {"expect_column_values_to_be_between": (True, ()),
+                                "expect_column_max_to_be_between": (True, ())}),  # 0, 14: pass
+    (["LDY0", "LD15"], {"expect_column_values_to_be_between": (False, (KEY.format("LD15"),)),
+                        "expect_column_max_to_be_between": (False, ())}),  # day 15: fails
+    (["LBEF", "LD14"], {"expect_column_values_to_be_between": (False, (KEY.format("LBEF"),)),
+                        "expect_column_max_to_be_between": (True, ())}),  # day -1: fails
 ])
 def test_suite_passes_day_0_and_14_and_fails_day_minus_1_and_15(
-        catalog: Catalog, tmp_path: Path, keys: list[str], expected: dict[str, bool]) -> None:
+        catalog: Catalog, tmp_path: Path, keys: list[str],
+        expected: dict[str, tuple[bool, tuple[str, ...]]]) -> None:
+    """The suite on the lines themselves, read by the checkpoint's own SQL: GX lists the
+    count outside the window; the uncounted line is outside the expectation's rows."""
     con = warehouse(keys)
     control = catalog.control("DQ-INV-02")
-    row = {column: 0 for column in catalog.measure_sql(control.checkpoint)}
-    row.update(window_measures(con, catalog))
+    frame = batch_frame(con, catalog, control.checkpoint, {"quarter": QUARTER})
     parameters = {name: 0 for names in gx_runner.suite_parameters(gx_project_dir()).values()
                   for name in names}
     parameters.update(WINDOW)
     with gx_runner.gx_context(gx_project_dir(), tmp_path) as context:
-        run = gx_runner.run_checkpoint(context, control.checkpoint, row, parameters)
-    outcomes = {outcome.column: outcome.success for outcome in run.outcomes
-                if outcome.control_id == "DQ-INV-02"}
+        run = gx_runner.run_checkpoint(context, control.checkpoint, frame, parameters)
+    outcomes = {o.expectation_type: (o.success, o.unexpected_lines) for o in run.outcomes
+                if o.control_id == "DQ-INV-02"}
     assert outcomes == expected

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +38,7 @@ from conftest import (
     PROJECT_ROOT,
     assert_marts_unchanged,
     build_warehouse,
+    copy_project,
     query,
 )
 from pngread import first_line_glyphs, read_png
@@ -299,6 +302,122 @@ def test_a_quarter_with_more_than_200_exceptions_is_listed_in_full(rec: Reconcil
     assert [row[0] for row in page.exceptions["REC-SI-01"]] == [str(n) for n in range(1, 212)]
 
 
+# ------------------------------------------- Great Expectations' own results, read directly
+
+def gx_controls(rec: Reconciled, quarter: str) -> dict[str, dict[str, object]]:
+    """Per control, straight from GX's validation results JSON beside the report (not from
+    chemsafe's tables): every expectation's success, the distinct unexpected line_keys, the
+    rate of the expectation marked meta.observed = rate (in-set lines / lines of its
+    domain) and the observed_value of the one marked max."""
+    path = rec.report_dir(quarter) / f"gx_validation_results_{quarter}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, object]] = {}
+    for checkpoint in document["checkpoints"].values():
+        for validation in checkpoint["validation_results"]:
+            for item in validation["results"]:
+                meta = item["expectation_config"]["meta"]
+                control = out.setdefault(meta["control_id"], {"success": [], "lines": set()})
+                result = item["result"]
+                control["success"].append(item["success"])
+                for entry in result.get("unexpected_index_list") or []:
+                    keys = entry["line_key"]
+                    control["lines"] |= set(keys if isinstance(keys, list) else [keys])
+                if meta.get("observed") == "rate":
+                    n, bad = result["element_count"], result["unexpected_count"]
+                    control["observed"] = (n - bad) / n if n else None
+                    control["element_count"] = n
+                elif meta.get("observed") == "max":
+                    control["observed"] = result["observed_value"]
+    return out
+
+
+@pytest.mark.parametrize("quarter", [Q1, Q2, Q3])
+def test_gx_results_hold_the_hand_computed_figures_and_lines(rec: Reconciled,
+                                                             quarter: str) -> None:
+    got = gx_controls(rec, quarter)
+    assert got.keys() == CONTROLS[quarter].keys()
+    for control, (status, observed, exceptions) in CONTROLS[quarter].items():
+        mine = got[control]
+        # every threshold of a count control is 0 (reconciliation_thresholds.csv): GX's
+        # expectations succeed exactly when the control passes
+        assert all(mine["success"]) == (status == "PASS"), control
+        assert len(mine["lines"]) == exceptions, control
+        value = mine.get("observed", len(mine["lines"]))
+        if observed is None:
+            assert value is None, control
+        else:
+            assert value == pytest.approx(observed, abs=1e-12), control
+    if quarter == Q2:
+        for control, keys in Q2_EXCEPTION_KEYS.items():
+            assert got[control]["lines"] == set(keys), control
+        assert got["REC-INV-01"]["element_count"] == len(Q2_INVENTORY)  # 13 lines, 6 hits
+    if quarter == Q3:
+        assert got["REC-SI-01"]["lines"] == Q3_SELF_INSPECTION_MISSING
+        assert got["REC-SI-02"]["element_count"] == 0  # no paper checklist: no rate
+
+
+def test_report_shows_both_computations_and_the_hash_of_gx_results(rec: Reconciled) -> None:
+    page = ReportPage.read(rec.report(Q2))
+    rows = {row[0]: row for row in page.computations}
+    assert rows.keys() == CONTROLS[Q2].keys()
+    for control, (_, _, exceptions) in CONTROLS[Q2].items():
+        _, gx_observed, sql_observed, gx_lines, sql_lines, agree = rows[control]
+        assert (gx_lines, sql_lines, agree) == (str(exceptions), str(exceptions), "agree 일치")
+        assert gx_observed == sql_observed, control
+    assert rows["REC-INV-01"][1] == "46.15 %"  # 6 / 13
+    digest = hashlib.sha256(
+        (rec.report_dir(Q2) / f"gx_validation_results_{Q2}.json").read_bytes()).hexdigest()
+    assert f"sha256 {digest}" in rec.report(Q2).read_text(encoding="utf-8")
+
+
+WRONG_EXCEPTIONS = ("select * from ({inventory_lines}) as lines\nwhere match_status <> 'matched'",
+                    "select * from ({inventory_lines}) as lines\nwhere match_status = "
+                    "'out_of_tolerance'")
+WRONG_MEASURE = ("select cast(matched as double) / nullif(lines_in_system, 0)\n"
+                 "from ({summary}) as s where reconciliation = 'self_inspection'",
+                 "select cast(matched as double) / nullif(lines_total, 0)\n"
+                 "from ({summary}) as s where reconciliation = 'self_inspection'")
+
+
+def test_a_planted_sql_error_is_caught_by_great_expectations(rec: Reconciled,
+                                                             tmp_path: Path) -> None:
+    """A copy of the project whose SQL is deliberately wrong in two controls: REC-INV-01's
+    exceptions forget the one-sided lines (a wrong exception list), REC-SI-01's measure
+    divides by every line instead of the system records (a wrong measure, 2/5 instead of
+    2/3). GX, validating the lines, disagrees: the copy's own `python -m chemsafe.reconcile`
+    exits 2 naming both controls and the four lines, and the report shows it."""
+    project = copy_project(tmp_path / "project", tmp_path)
+    controls = project / "expectations" / "controls.toml"
+    text = controls.read_text(encoding="utf-8")
+    for right, wrong in (WRONG_EXCEPTIONS, WRONG_MEASURE):
+        assert text.count(right) == 1, right
+        text = text.replace(right, wrong)
+    controls.write_text(text, encoding="utf-8")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copyfile(rec.warehouse, data_dir / "chemsafe.duckdb")
+    env = dict(os.environ, CHEMSAFE_DATA_DIR=str(data_dir), PYTHONPATH=str(project / "src"))
+    env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
+    result = subprocess.run([sys.executable, "-m", "chemsafe.reconcile", "--quarter", Q2],
+                            cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if " disagree: " in line]
+    assert [line.split(": ")[2] for line in errors] == ["REC-INV-01", "REC-SI-01"]
+    inventory, self_inspection = errors
+    assert ("lines only GX found: F01|108-88-3, F01|7664-39-3, F02|108-88-3, F02|7664-39-3; "
+            "lines only SQL found: none") in inventory
+    assert "observed GX 0.6666666666666666 vs SQL 0.4;" in self_inspection
+    report = data_dir / "reports" / Q2 / f"reconciliation_report_{Q2}.html"
+    page = ReportPage.read(report)
+    agreement = {row[0]: row[5] for row in page.computations}
+    assert {c for c, a in agreement.items() if a != "agree 일치"} == {"REC-INV-01", "REC-SI-01"}
+    assert agreement["REC-INV-01"] == "DISAGREE 불일치 (4 line(s) GX only, 0 SQL only)"
+    assert "Great Expectations and SQL disagree on 2 control(s): REC-INV-01, REC-SI-01" in \
+        report.read_text(encoding="utf-8")
+    assert query(data_dir / "chemsafe.duckdb", "select exit_code from "
+                 "audit.reconciliation_runs where quarter = ?", [Q2]) == [(2,)]
+
+
 # ------------------------------------------------------------------------------ report
 
 class ReportPage(HTMLParser):
@@ -311,6 +430,7 @@ class ReportPage(HTMLParser):
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
         self.controls: list[list[str]] = []
+        self.computations: list[list[str]] = []
         self.exceptions: dict[str, list[list[str]]] = {}
 
     @classmethod
@@ -341,6 +461,8 @@ class ReportPage(HTMLParser):
         elif tag == "tr" and self.row:
             if self.table == "controls":
                 self.controls.append(self.row)
+            elif self.table == "computations":
+                self.computations.append(self.row)
             elif self.table == "exceptions" and self.section:
                 self.exceptions.setdefault(self.section, []).append(self.row)
             self.row = None
@@ -531,3 +653,25 @@ def test_great_expectations_leaves_nothing_behind(rec: Reconciled) -> None:
     assert work.is_dir() and list(work.iterdir()) == []  # the per-run GX copy is removed
     assert not (PROJECT_ROOT / "expectations" / "gx" / "uncommitted").exists()
     assert [p.name for p in (rec.data_dir / "reports").iterdir() if p.name.startswith(".")] == []
+
+
+def test_gx_and_sql_agree_on_a_quarter_of_synthetic_lines(rec: Reconciled,
+                                                          tmp_path: Path) -> None:
+    """The benchmark's synthetic quarter (chemsafe bench --reconcile-lines), small: 1,000
+    lines added to 2026-Q3 with every status. GX and SQL must agree (no exit code 2), and
+    GX's inventory hit rate is the one recounted here from the generating rules."""
+    from chemsafe.bench.reconcile_lines import inflate_latest_quarter
+
+    data_dir = tmp_path / "data"
+    assert inflate_latest_quarter(rec.data_dir, data_dir, 1000) == Q3
+    result = reconcile(data_dir, "--quarter", Q3)
+    assert result.returncode == 1, result.stdout + result.stderr  # controls fail, no disagreement
+    assert "disagree" not in result.stderr
+    statuses = Counter(
+        "missing_in_system" if i % 97 == 5 else "missing_in_field" if i % 89 == 7
+        else "out_of_tolerance" if i % 41 == 3 else "matched" for i in range(400))
+    # plus the fixture's two 2026-09-30 lines: one matched, one out of tolerance
+    hits, lines = statuses["matched"] + 1, 400 + 2
+    got = gx_controls(Reconciled(data_dir, data_dir / "chemsafe.duckdb", {}), Q3)
+    assert got["REC-INV-01"]["observed"] == pytest.approx(hits / lines, abs=1e-12)
+    assert len(got["REC-INV-01"]["lines"]) == lines - hits

@@ -17,8 +17,9 @@ from chemsafe.reconcile.catalog import Catalog, gx_project_dir, load_catalog, pa
 from conftest import PROJECT_ROOT
 
 GX = gx_project_dir()
-ASSETS = {"reconciliation_controls": "reconciliation_measurements",
-          "field_data_quality": "field_quality_measurements"}
+# checkpoint -> the dataframe asset of its table of lines (one asset per checkpoint)
+ASSETS = {"inventory_lines": "inventory_lines", "self_inspection_lines": "self_inspection_lines",
+          "training_lines": "training_lines", "rejected_rows": "rejected_rows"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def _expectations() -> list[tuple[str, dict]]:
 
 
 def _parameter(kwargs: dict) -> set[str]:
-    return {v["$PARAMETER"] for v in kwargs.values() if isinstance(v, dict)}
+    return {v["$PARAMETER"] for v in kwargs.values() if isinstance(v, dict) and "$PARAMETER" in v}
 
 
 def test_every_expectation_names_a_control_of_its_suite_and_its_meaning(
@@ -52,17 +53,48 @@ def test_every_expectation_names_a_control_of_its_suite_and_its_meaning(
     assert named == set(suite_of)
 
 
-def test_measures_observed_values_and_thresholds_belong_to_the_control(
+def _batch_columns(catalog: Catalog, checkpoint: str) -> set[str]:
+    """The columns the checkpoint's SQL selects (its outermost select list)."""
+    sql = catalog.batch_sql[checkpoint]
+    select = sql[sql.index("select") + 6:sql.index("\nfrom")]
+    return {item.split(" as ")[-1].split(".")[-1].strip() for item in select.split(",")}
+
+
+def test_expectations_read_the_columns_of_their_checkpoints_lines(catalog: Catalog) -> None:
+    for control in catalog.controls:
+        columns = _batch_columns(catalog, control.checkpoint)
+        assert "line_key" in columns, control.checkpoint
+        for _, expectation in _expectations():
+            if expectation["meta"]["control_id"] != control.id:
+                continue
+            kwargs = expectation["kwargs"]
+            read = {kwargs.get(k) for k in ("column", "column_A", "column_B")} - {None}
+            condition = kwargs.get("row_condition")
+            if condition:
+                read.add(condition["column"]["name"])
+            assert read <= columns, (control.id, read - columns)
+
+
+def test_each_control_has_one_threshold_one_severity_and_at_most_one_observed_mark(
         catalog: Catalog) -> None:
     for control in catalog.controls:
         mine = [e for _, e in _expectations() if e["meta"]["control_id"] == control.id]
-        columns = {e["kwargs"]["column"] for e in mine}
         parameters = set().union(*(_parameter(e["kwargs"]) for e in mine))
-        assert columns == set(control.measures), control.id  # every measure is validated
-        assert control.observed in columns, control.id
-        assert control.threshold in parameters, control.id
+        assert control.threshold in parameters or control.comparator == "<=", control.id
         assert len({e["severity"] for e in mine}) == 1, control.id
+        marks = [e["meta"]["observed"] for e in mine if "observed" in e["meta"]]
+        # ratio controls: GX's rate of the marked expectation, with mostly = the threshold
+        assert (marks == ["rate"]) == (control.comparator == ">="), control.id
+        for expectation in mine:
+            if expectation["meta"].get("observed") == "rate":
+                assert expectation["kwargs"]["mostly"] == {"$PARAMETER": control.threshold}
         assert "line_key" in control.exceptions_sql and "site_id" in control.exceptions_sql
+
+
+def test_checkpoints_list_every_unexpected_line_by_its_key() -> None:
+    for name, checkpoint in _json("checkpoints").items():
+        assert checkpoint["result_format"]["result_format"] == "COMPLETE", name
+        assert checkpoint["result_format"]["unexpected_index_column_names"] == ["line_key"]
 
 
 def test_severity_is_critical_for_reconciliations_and_warning_for_field_data_quality(
@@ -99,6 +131,7 @@ def test_every_parameter_has_a_versioned_threshold_and_none_is_orphaned(
     used = set().union(*(_parameter(e["kwargs"]) for _, e in _expectations()))
     for control in catalog.controls:
         used |= set(parameters_of(control.exceptions_sql)) - {"quarter", "quarter_end"}
+        used.add(control.threshold)  # "at most n lines": GX's count of lines against it
     seeded: dict[str, str] = {}
     with (PROJECT_ROOT / "seeds/reference/reconciliation_thresholds.csv").open(
             encoding="utf-8") as handle:
@@ -128,6 +161,7 @@ def test_exception_sql_reads_documented_relations_only(catalog: Catalog) -> None
         relations |= set(re.findall(r"\b(?:from|join)\s+([a-z_]+\.[a-z_0-9]+)",
                                     control.exceptions_sql))
     assert relations == {
+        "intermediate.int_reconciliation_lines",  # the population, defined once in dbt
         "marts.fct_inventory_reconciliation", "marts.fct_self_inspection_reconciliation",
         "marts.fct_training_reconciliation", "marts.dim_facilities", "marts.dim_substances",
         "audit.quarantine", "staging.stg_lms__training_records",

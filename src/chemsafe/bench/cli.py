@@ -35,6 +35,13 @@ def add_bench_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
     parser.add_argument("--results-dir", type=Path,
                         default=project_root() / "bench" / "results",
                         help="where latest.json / latest.md go (default bench/results)")
+    parser.add_argument("--reconcile-lines", type=int, metavar="N",
+                        help="instead of the sizes: `chemsafe reconcile` of a quarter of N "
+                             "lines (demo warehouse plus synthetic lines), the current code "
+                             "side by side with --baseline-rev, --repeat runs each")
+    parser.add_argument("--baseline-rev", default=None,
+                        help="git revision to compare the reconciliation with (default: the "
+                             "last one whose GX validated one row of SQL measures)")
     parser.set_defaults(func=cmd_bench)
 
 
@@ -44,6 +51,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     root = data_paths().root / "bench"
     root.mkdir(parents=True, exist_ok=True)
     log = root / "bench.log"
+    if args.reconcile_lines:
+        return _bench_reconcile_lines(args, root, log)
     repeats = args.repeat if len(args.repeat) > 1 else args.repeat * len(args.sizes)
     if len(repeats) != len(args.sizes) or min(repeats) < 1:
         print("chemsafe bench: --repeat takes one number, or one per size (each at least 1)")
@@ -60,3 +69,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
         for note in r.notes:
             print(f"{r.target_findings:,}: {note}")
     return 0 if all(r.aggregates_agree and r.single_pass_agrees for r in results) else 1
+
+
+def _bench_reconcile_lines(args: argparse.Namespace, root: Path, log: Path) -> int:
+    from chemsafe.bench.reconcile_lines import (
+        BASELINE_REV,
+        bench_reconcile_lines,
+        markdown,
+        write,
+    )
+
+    print(f"bench: reconcile of a {args.reconcile_lines:,}-line quarter, {args.repeat[0]} "
+          "run(s) each ...", flush=True)
+    result = bench_reconcile_lines(args.reconcile_lines, args.repeat[0], root, log,
+                                   args.baseline_rev or BASELINE_REV)
+    print(markdown(result))
+    print(f"\nwrote {write(result, args.results_dir)}")
+    for note in result.notes:
+        print(note)
+    return 0 if not result.notes else 1

@@ -64,15 +64,13 @@ class Control:
         return (f"select * from ({self.exceptions_sql}\n) as exceptions\n"
                 f"order by {self.exceptions_order}")
 
-    def count_sql(self) -> str:
-        return f"select count(*) from ({self.exceptions_sql}\n) as exceptions"
-
 
 @dataclass(frozen=True)
 class Catalog:
     version: str
     controls: tuple[Control, ...]
     parameter_sql: Mapping[str, str]  # threshold parameter -> SQL (value, source, approval)
+    batch_sql: Mapping[str, str]  # checkpoint -> SQL of the lines its suites validate
 
     def control(self, control_id: str) -> Control:
         for control in self.controls:
@@ -139,8 +137,13 @@ def load_catalog(path: Path | None = None) -> Catalog:
         raise CatalogError(f"{path}: duplicate control ids")
     parameter_sql = {name: _expand(spec["sql"], fragments, f"parameter {name}")
                      for name, spec in data.get("parameters", {}).items()}
+    batch_sql = {name: _expand(spec["sql"], fragments, f"checkpoint {name}")
+                 for name, spec in data.get("checkpoints", {}).items()}
+    unbatched = sorted({c.checkpoint for c in controls} - set(batch_sql))
+    if unbatched:
+        raise CatalogError(f"{path}: no [checkpoints.<name>] sql for {', '.join(unbatched)}")
     return Catalog(version=str(data["version"]), controls=tuple(controls),
-                   parameter_sql=parameter_sql)
+                   parameter_sql=parameter_sql, batch_sql=batch_sql)
 
 
 # ------------------------------------------------------------------ quarters and parameters

@@ -3,9 +3,11 @@
     chemsafe reconcile [--quarter 2026-Q2]
 
 Exit codes: 0 = every critical control passed (warnings may have failed; they are
-printed); 1 = at least one critical control failed; 2 = the run could not be done (no
-warehouse, a quarter outside the reporting window, a threshold missing, the warehouse
-open in another process, another chemsafe job running on the data directory).
+printed); 1 = at least one critical control failed; 2 = Great Expectations and the SQL
+disagree on a control (its observed value or its exception lines; the results and the
+report are written, showing the difference), or the run could not be done (no warehouse,
+a quarter outside the reporting window, a threshold missing, the warehouse open in another
+process, another chemsafe job running on the data directory).
 
 ``add_reconcile_parser`` and ``cmd_reconcile`` are what chemsafe.cli wires in;
 ``python -m chemsafe.reconcile`` runs the same command on its own.
@@ -24,7 +26,7 @@ from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import data_paths
 from chemsafe.reconcile.catalog import CatalogError, parse_quarter
-from chemsafe.reconcile.outcome import FAIL, PASS, WARN
+from chemsafe.reconcile.outcome import FAIL, PASS, WARN, disagreement_text, disagreements
 from chemsafe.reconcile.report import fmt_measure, fmt_threshold
 from chemsafe.reconcile.run import ReconcileOutcome, ReportNotFiled, reconcile_quarter
 from chemsafe.reconcile.warehouse import ReconcileError
@@ -109,6 +111,14 @@ def reconcile_job(quarter: str | None) -> int:
               "folder are as they were.", file=sys.stderr)
         return 2
     print("\n".join(summary_lines(outcome)))
+    differ = disagreements(outcome.results)
+    for result in differ:
+        print(f"chemsafe reconcile: error: {disagreement_text(result)}", file=sys.stderr)
+    if differ:
+        print(f"Great Expectations and SQL disagree on {len(differ)} control(s) "
+              f"({', '.join(r.control.id for r in differ)}): exit code 2; the report shows "
+              f"both figures and every line that differs: {outcome.report_html}",
+              file=sys.stderr)
     return outcome.exit_code
 
 

@@ -1,12 +1,15 @@
-"""Great Expectations: run the committed checkpoints on rows of control measurements.
+"""Great Expectations: run the committed checkpoints on the quarter's lines.
 
 GX is imported here only (it takes seconds), when a reconciliation runs; usage statistics
 are off in the project's great_expectations.yml (analytics_enabled: false). The committed file
 project (expectations/gx) is copied into a work folder under the data directory and the
 copy is opened with ``gx.get_context(mode="file")``: whatever GX writes at run time
 (validation results, config variables) lands there and is removed afterwards, never in the
-repository. Each checkpoint gets its measurement row as a one-row pandas DataFrame (the
-only data GX sees) and the thresholds in force as expectation parameters.
+repository. Each checkpoint gets its table of lines as a pandas DataFrame (the checkpoint's
+SQL in controls.toml, read from the warehouse) and the thresholds in force as expectation
+parameters; its result format (COMPLETE, unexpected_index_column_names = line_key) makes GX
+list every unexpected line. The suites use GX's structured row conditions, which the pandas,
+Spark and SQL execution engines all read: a Spark datasource can run the same suites.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the import itself is slow: types only
+    import pandas as pd
     from great_expectations.data_context import AbstractDataContext
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "critical": 2}
@@ -40,8 +44,18 @@ class ExpectationOutcome:
     severity: str
     success: bool
     bounds: dict[str, float | None]
-    observed: object
+    observed: object  # GX's observed_value (aggregate expectations), else None
     error: str | None
+    observes: str = ""  # meta.observed: "rate" or "max" for the control's observed value
+    element_count: int | None = None  # map expectations: rows in the domain (row condition)
+    unexpected_count: int | None = None
+    missing_count: int | None = None
+    unexpected_lines: tuple[str, ...] = ()  # line_key of every unexpected row
+
+    @property
+    def is_map(self) -> bool:
+        """A row-by-row expectation (it counts and lists unexpected lines)."""
+        return self.element_count is not None
 
 
 @dataclass(frozen=True)
@@ -90,14 +104,43 @@ def _severity(value: object) -> str:
     return text if text in SEVERITY_ORDER else "critical"
 
 
-def run_checkpoint(context: AbstractDataContext, name: str, row: Mapping[str, object],
-                   parameters: Mapping[str, float]) -> CheckpointRun:
-    import pandas as pd
+def unexpected_lines(index_list: list[dict[str, Any]]) -> tuple[str, ...]:
+    """line_key of every unexpected row: GX lists them one dict per row, or (result format
+    exclude_unexpected_values, as the checkpoints ask) one dict holding all of them."""
+    out: list[str] = []
+    for entry in index_list:
+        key = entry["line_key"]
+        if isinstance(key, list):
+            out.extend(str(k) for k in key)
+        else:
+            out.append(str(key))
+    return tuple(out)
 
+
+def _plain(value: object) -> object:
+    """A numpy scalar GX reports (a column maximum) as the Python number it holds."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def _count(result: Mapping[str, Any], key: str) -> int | None:
+    value = result.get(key)
+    return int(value) if value is not None else None
+
+
+def run_checkpoint(context: AbstractDataContext, name: str, frame: pd.DataFrame,
+                   parameters: Mapping[str, float]) -> CheckpointRun:
+    """Run one checkpoint on its table of lines; GX's own results are kept in `described`
+    (the validation results as GX writes them, every unexpected line included)."""
     checkpoint = context.checkpoints.get(name)
-    frame = pd.DataFrame([dict(row)])
+    store = Path(str(context.root_directory)) / "uncommitted" / "validations"
+    before = set(store.rglob("*.json")) if store.is_dir() else set()
     result = checkpoint.run(batch_parameters={"dataframe": frame},
                             expectation_parameters=dict(parameters))
+    # GX's own serialisation, as its validation results store wrote it (serialising the
+    # results again would double the cost of a long list of unexpected lines)
+    validations = [json.loads(path.read_text(encoding="utf-8"))
+                   for path in sorted(set(store.rglob("*.json")) - before)]
     outcomes: list[ExpectationOutcome] = []
     for suite_result in result.run_results.values():
         for item in suite_result.results:
@@ -106,20 +149,28 @@ def run_checkpoint(context: AbstractDataContext, name: str, row: Mapping[str, ob
             meta = dict(config.meta or {})
             info = item.exception_info or {}
             error = info.get("exception_message") if info.get("raised_exception") else None
-            column = str(kwargs.get("column", ""))
+            found = dict(item.result or {})
+            lines = unexpected_lines(found.get("unexpected_index_list") or [])
             outcomes.append(ExpectationOutcome(
                 checkpoint=name,
                 suite=str(suite_result.suite_name),
                 control_id=str(meta.get("control_id", "")),
                 meaning=str(meta.get("meaning", "")),
                 expectation_type=str(config.type),
-                column=column,
+                column=str(kwargs.get("column", kwargs.get("column_A", ""))),
                 severity=_severity(getattr(config, "severity", None)),
                 success=bool(item.success) and error is None,
-                bounds={key: kwargs.get(key) for key in ("min_value", "max_value")
+                bounds={key: kwargs.get(key) for key in ("min_value", "max_value", "mostly")
                         if key in kwargs},
-                observed=row.get(column),
+                observed=_plain(found.get("observed_value")),
                 error=error,
+                observes=str(meta.get("observed", "")),
+                element_count=_count(found, "element_count"),
+                unexpected_count=_count(found, "unexpected_count"),
+                missing_count=_count(found, "missing_count"),
+                unexpected_lines=lines,
             ))
+    described = {"checkpoint": name, "success": bool(result.success),
+                 "validation_results": validations}
     return CheckpointRun(name=name, success=bool(result.success), outcomes=tuple(outcomes),
-                         described=result.describe_dict())
+                         described=described)

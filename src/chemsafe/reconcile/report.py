@@ -29,7 +29,7 @@ from chemsafe.reconcile.html import (
     table,
     tag,
 )
-from chemsafe.reconcile.outcome import FAIL, PASS, WARN, ControlResult
+from chemsafe.reconcile.outcome import FAIL, PASS, WARN, ControlResult, Evaluation
 from chemsafe.reconcile.warehouse import ExtractFile, Quarter, Threshold
 
 FONT_STACK = ('"Noto Sans CJK KR", "NanumGothic", "Malgun Gothic", "Apple SD Gothic Neo", '
@@ -96,6 +96,7 @@ $CONTROL
 class ReportFiles:
     html: str
     sample_csv: str
+    gx_results: str  # GX's own validation results (JSON), beside the report
     exception_csv: dict[str, str]  # control id -> file name (beside the report)
 
 
@@ -117,6 +118,7 @@ class ReportContext:
     sampling_rules: list[tuple]
     extract_files: list[ExtractFile]
     files: ReportFiles
+    gx_results_sha256: str = ""
 
 
 # --------------------------------------------------------------------------- formatting
@@ -160,6 +162,13 @@ def approval(threshold: Threshold | None, approved_by: object = None,
 
 def status_cell(status: str) -> Markup:
     return tag("span", STATUS_LABELS[status], cls=f"status-{status}")
+
+
+def _agreement_cell(current: Evaluation) -> Markup:
+    if current.agrees:
+        return tag("span", "agree 일치", cls="status-PASS")
+    return tag("span", f"DISAGREE 불일치 ({len(current.only_gx)} line(s) GX only, "
+                       f"{len(current.only_sql)} SQL only)", cls="status-FAIL")
 
 
 def _row(texts: Iterable[str]) -> str:
@@ -206,6 +215,7 @@ class AuditReport:
             text += (f" {len(warned)} warning(s): "
                      f"{', '.join(r.control.id for r in warned)}.")
         self.write(tag("div", text, cls="banner bad" if failed else "banner ok"))
+        self._disagreement_banner(results)
         self.write(definition_list([
             ("분기 Quarter", f"{ctx.quarter.period} ({fmt(ctx.quarter.quarter_start)} – "
                              f"{fmt(ctx.quarter.quarter_end)})"),
@@ -216,6 +226,13 @@ class AuditReport:
             ("통제 정의 Controls version", f"{ctx.controls_version} (expectations/controls.toml, "
                                          "expectations/gx)"),
             ("Great Expectations", ctx.gx_version),
+            ("GX 검증 결과 GX validation results", join([
+                tag("a", ctx.files.gx_results, href=ctx.files.gx_results),
+                tag("div", f"sha256 {ctx.gx_results_sha256}", cls="note"),
+                tag("div", "Great Expectations' own results of the quarter's checkpoints "
+                           "(every unexpected line by line_key), as GX wrote them.",
+                    cls="note"),
+            ])),
             ("적재 Load id", join([
                 ctx.load_id or MISSING,
                 tag("div", "The load these results describe: a publication carries them "
@@ -225,6 +242,7 @@ class AuditReport:
              "none in the reporting window"),
         ]))
         self._summary(results)
+        self._computations(results)
         self._counts()
 
     def _summary(self, results: Sequence[ControlResult]) -> None:
@@ -256,6 +274,38 @@ class AuditReport:
                             "names it succeeds. FAIL = a critical control failed: the command "
                             "exits with code 1. WARN = a warning-level data-quality control "
                             "failed: reported, the exit code stays 0.", cls="note"))
+
+    def _disagreement_banner(self, results: Sequence[ControlResult]) -> None:
+        differ = [r.control.id for r in results if not r.current.agrees]
+        if differ:
+            self.write(tag("div", f"Great Expectations and SQL disagree on {len(differ)} "
+                                  f"control(s): {', '.join(differ)}; exit code 2. The "
+                                  "figures of these controls cannot be relied on until the "
+                                  "difference is explained (the lines are listed in each "
+                                  "control's section).", cls="banner bad"))
+
+    def _computations(self, results: Sequence[ControlResult]) -> None:
+        rows = []
+        for result in results:
+            current = result.current
+            unit = current.threshold.unit
+            rows.append([
+                tag("a", result.control.id, href=f"#{result.control.id}"),
+                fmt_measure(current.observed, unit), fmt_measure(current.sql_observed, unit),
+                current.gx_unexpected_count, current.exceptions_count,
+                _agreement_cell(current),
+            ])
+        self.write(tag("h2", "두 계산 · Two computations: Great Expectations and SQL"))
+        self.write(table(
+            ["ID", "GX 관측값 GX observed", "SQL 측정값 SQL measure",
+             "GX 예외 라인 GX unexpected lines", "SQL 예외 라인 SQL exception lines",
+             "일치 Agree"], rows, cls="computations"))
+        self.write(tag("p", "Each control is computed twice: Great Expectations validates "
+                            "every line of the quarter (its observed value and its list of "
+                            "unexpected lines come from its own results, file above) and the "
+                            "control's SQL computes the measure and selects the exception "
+                            "lines. They must agree line for line (fractions to 1e-9); any "
+                            "difference fails the run with exit code 2.", cls="note"))
 
     def _counts(self) -> None:
         ctx = self.ctx
@@ -305,7 +355,12 @@ class AuditReport:
                 fmt_threshold(control.comparator, current.threshold), " — ",
                 current.threshold.source, " (parameter ", control.threshold, "); approved: ",
                 approval(current.threshold)])),
-            ("관측값 Observed", fmt_measure(current.observed, current.threshold.unit)),
+            ("관측값 Observed", join([
+                "Great Expectations ", fmt_measure(current.observed, current.threshold.unit),
+                "; SQL ", fmt_measure(current.sql_observed, current.threshold.unit)])),
+            ("두 계산 Two computations", join([
+                f"GX {current.gx_unexpected_count} unexpected line(s), SQL "
+                f"{current.exceptions_count} exception line(s): ", _agreement_cell(current)])),
             ("결과 Result", join([status_cell(result.status), f" (severity {current.severity})"])),
             ("전분기 Previous quarter", self._previous(result)),
             ("예외 Exceptions", f"{current.exceptions_count} — {control.exceptions_meaning}; "
@@ -315,6 +370,11 @@ class AuditReport:
             self.write(self._tolerance())
         self.write(tag("h3", "Great Expectations"))
         self.write(self._expectations(current.expectations))
+        if not current.agrees:
+            self.write(tag("h3", "불일치 라인 · Lines on which GX and SQL disagree"))
+            self.write(table(["line_key", "found by"],
+                             [[line, "Great Expectations only"] for line in current.only_gx]
+                             + [[line, "SQL only"] for line in current.only_sql]))
         self.write(tag("h3", "예외 선택 SQL · SQL that selects the exceptions"))
         self.write(tag("pre", sql))
         self.write(tag("h3", f"예외 목록 · Exceptions ({current.exceptions_count})"))
@@ -335,11 +395,12 @@ class AuditReport:
     def _expectations(outcomes: Sequence[ExpectationOutcome]) -> Markup:
         rows = [[o.suite, o.expectation_type, o.column,
                  ", ".join(f"{k}={fmt(v)}" for k, v in o.bounds.items()) or MISSING,
-                 fmt(o.observed) or MISSING, o.severity,
+                 (f"{o.unexpected_count} unexpected of {o.element_count}" if o.is_map
+                  else fmt(o.observed) or MISSING), o.severity,
                  status_cell(PASS if o.success else FAIL), o.meaning + (
                      f" (error: {o.error})" if o.error else "")]
                 for o in outcomes]
-        return table(["suite", "expectation", "measure", "bounds", "value", "severity",
+        return table(["suite", "expectation", "column", "bounds", "GX result", "severity",
                       "success", "meaning"], rows)
 
     def exceptions_header(self, columns: Sequence[str]) -> None:

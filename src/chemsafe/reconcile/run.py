@@ -1,17 +1,20 @@
 """`chemsafe reconcile` for one quarter, start to end.
 
-1. Read the quarter, the thresholds in force and the control measures from the warehouse
-   (SQL in DuckDB; the quarter before it too, for the comparison).
-2. Run the Great Expectations checkpoints on the measurement rows (gx_runner).
+1. Read the quarter, the thresholds in force, the control measures and exception lines
+   from the warehouse (SQL in DuckDB; the quarter before it too, for the comparison).
+2. Run the Great Expectations checkpoints on the quarter's lines (gx_runner), one table of
+   lines at a time, and compare GX's figures and lines with the SQL ones (outcome).
 3. Write the report folder (HTML, one exception CSV per control, the audit sample CSV,
-   GX's own result JSON) into a staging folder, streaming every exception line from the
-   warehouse.
+   GX's own validation results JSON, its sha256 in the HTML) into a staging folder,
+   streaming every exception line from the warehouse.
 4. Replace the quarter's rows in audit.reconciliation_* in one transaction, then put the
    staging folder in place of reports/<quarter>.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import shutil
 import uuid
@@ -77,8 +80,8 @@ class QuarterData:
     quarter: Quarter
     thresholds: dict[str, Threshold]
     values: dict[str, object]  # SQL parameters: quarter, quarter_end, thresholds
-    frames: dict[str, dict[str, object]]  # checkpoint -> measurement row
-    exception_counts: dict[str, int]
+    frames: dict[str, dict[str, object]]  # checkpoint -> SQL measures of its controls
+    exception_keys: dict[str, list[str]]  # control -> line_key of every SQL exception
 
 
 @dataclass(frozen=True)
@@ -112,27 +115,39 @@ def measure_quarter(con: duckdb.DuckDBPyConnection, catalog: Catalog, quarter: Q
         quarter=quarter, thresholds=found, values=values,
         frames={cp: warehouse.measures(con, catalog, cp, values)
                 for cp in catalog.checkpoints()},
-        exception_counts={c.id: warehouse.exception_count(con, c, values)
-                          for c in catalog.controls},
+        exception_keys={c.id: warehouse.exception_keys(con, c, values)
+                        for c in catalog.controls},
     )
 
 
-def _validate(context: AbstractDataContext, catalog: Catalog,
-              data: QuarterData) -> dict[str, CheckpointRun]:
+def _validate(con: duckdb.DuckDBPyConnection, context: AbstractDataContext,
+              catalog: Catalog, data: QuarterData) -> dict[str, CheckpointRun]:
+    """Each checkpoint on its table of lines, read when it runs and dropped after: at most
+    one table of lines is in memory at a time."""
     parameters = {name: t.value for name, t in data.thresholds.items()}
-    return {cp: run_checkpoint(context, cp, data.frames[cp], parameters)
-            for cp in catalog.checkpoints()}
+    runs = {}
+    for checkpoint in catalog.checkpoints():
+        frame = warehouse.batch_frame(con, catalog, checkpoint, data.values)
+        runs[checkpoint] = run_checkpoint(context, checkpoint, frame, parameters)
+        del frame
+    return runs
 
 
 def _evaluations(catalog: Catalog, data: QuarterData,
                  runs: Mapping[str, CheckpointRun]) -> dict[str, Evaluation]:
     outcomes = [o for run in runs.values() for o in run.outcomes]
-    return evaluate(catalog, outcomes, data.frames, data.thresholds, data.exception_counts)
+    return evaluate(catalog, outcomes, data.frames, data.thresholds, data.exception_keys)
+
+
+def write_gx_results(folder: Path, quarter: str, gx_results: dict[str, Any]) -> str:
+    """GX's own validation results of the quarter beside the report; return its sha256."""
+    data = json.dumps(gx_results, indent=1, ensure_ascii=False, default=str).encode("utf-8")
+    (folder / files.results_file_name(quarter)).write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_report_folder(con: duckdb.DuckDBPyConnection, folder: Path, ctx: ReportContext,
-                        results: tuple[ControlResult, ...], values: dict[str, object],
-                        gx_results: dict[str, Any]) -> int:
+                        results: tuple[ControlResult, ...], values: dict[str, object]) -> int:
     """Write the HTML report and the CSV files; return the number of sampled lines."""
     with (folder / ctx.files.html).open("w", encoding="utf-8") as out:
         report = AuditReport(out, ctx)
@@ -171,8 +186,6 @@ def write_report_folder(con: duckdb.DuckDBPyConnection, folder: Path, ctx: Repor
                 sampled += len(chunk)
         report.sample_end(sampled)
         report.end()
-    (folder / files.results_file_name(ctx.quarter.period)).write_text(
-        json.dumps(gx_results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     return sampled
 
 
@@ -202,8 +215,8 @@ def evaluate_quarter(con: duckdb.DuckDBPyConnection, paths: DataPaths, catalog: 
     paths.reconcile_work_dir.mkdir(parents=True, exist_ok=True)
     try:
         with gx_context(project, paths.reconcile_work_dir) as context:
-            runs = _validate(context, catalog, current)
-            previous_runs = _validate(context, catalog, previous) if previous else None
+            runs = _validate(con, context, catalog, current)
+            previous_runs = _validate(con, context, catalog, previous) if previous else None
     except Exception as exc:  # GX could not evaluate the controls: no result at all
         raise ReconcileError(f"Great Expectations could not run the checkpoints: "
                              f"{type(exc).__name__}: {exc}") from exc
@@ -240,6 +253,7 @@ def report_context(con: duckdb.DuckDBPyConnection, catalog: Catalog, quarter: Qu
         files=ReportFiles(
             html=files.report_file_name(quarter.period),
             sample_csv=files.sample_file_name(quarter.period),
+            gx_results=files.results_file_name(quarter.period),
             exception_csv={c.id: files.exceptions_file_name(quarter.period, c.id)
                            for c in catalog.controls},
         ),
@@ -253,12 +267,14 @@ def write_and_store(con: duckdb.DuckDBPyConnection, paths: DataPaths, ctx: Repor
     quarter = ctx.quarter.period
     target = paths.reconciliation_report_dir(quarter)
     gx_results = {"quarter": quarter, "run_id": ctx.run_id,
+                  "great_expectations_version": ctx.gx_version,
                   "checkpoints": {name: run.described for name, run in evaluated.runs.items()}}
     paths.reports_dir.mkdir(parents=True, exist_ok=True)
     staging = files.staging_folder(paths.reports_dir, quarter)
     try:
-        sampled = write_report_folder(con, staging, ctx, evaluated.results, evaluated.values,
-                                      gx_results)
+        ctx = dataclasses.replace(ctx, gx_results_sha256=write_gx_results(staging, quarter,
+                                                                          gx_results))
+        sampled = write_report_folder(con, staging, ctx, evaluated.results, evaluated.values)
         record = store.RunRecord(
             quarter=quarter, run_id=ctx.run_id, run_at=ctx.run_at,
             quarter_end=ctx.quarter.quarter_end, as_of_date=ctx.as_of_date,
