@@ -64,9 +64,8 @@ def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
             is_escalated boolean, reference_date date, counted_on date,
             counted_by varchar, sheet_no varchar, system_source_line integer,
             field_source_line integer)""")
-    con.execute("create schema intermediate")
     con.execute("""
-        create table intermediate.int_reconciliation_lines (
+        create table marts.fct_reconciliation_lines (
             reconciliation varchar, period varchar, line_key varchar, facility_id varchar,
             item_code varchar, line_date date)""")
     con.execute("create table marts.dim_facilities (facility_id varchar, facility_name varchar)")
@@ -78,7 +77,7 @@ def warehouse(keys: list[str]) -> duckdb.DuckDBPyConnection:
             "'67-64-1', false, 'matched', 100, ?, 0, 2, 0.02, 1, 'T', null, false, ?, ?, "
             "'E1', 'SH-1', 2, 2)",
             [QUARTER, key, counted, QUARTER_END, LINES[key]])
-        con.execute("insert into intermediate.int_reconciliation_lines values "
+        con.execute("insert into marts.fct_reconciliation_lines values "
                     "('inventory', ?, ? || '|67-64-1', ?, '67-64-1', ?)",
                     [QUARTER, key, key, QUARTER_END])
     return con

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +40,7 @@ from conftest import (
     PROJECT_ROOT,
     assert_marts_unchanged,
     build_warehouse,
+    chemsafe,
     copy_project,
     query,
 )
@@ -506,6 +509,90 @@ def test_report_names_hashes_run_metadata_sample_rule_and_sign_off(rec: Reconcil
     for label in ("검토자 Reviewer", "일자 Date", "의견 Comment"):
         assert f"<th>{label}</th><td></td>" in text or \
             f'<th>{label}</th><td class="comment"></td>' in text
+
+
+# ------------------------------------------------------- what the auditor can rerun, pending
+
+def test_every_printed_sql_runs_on_the_published_serving_file(rec: Reconciled) -> None:
+    # The auditor receives the serving file, not the working warehouse: each SQL of each
+    # report, as printed, gives exactly the control's exceptions there.
+    chemsafe(rec.data_dir, "publish")
+    serving = rec.data_dir / "serving" / "chemsafe_serving.duckdb"
+    for quarter in (Q1, Q2, Q3):
+        text = rec.report(quarter).read_text(encoding="utf-8")
+        printed = [(control, html.unescape(sql)) for control, body in re.findall(
+            r'<section class="control" id="([^"]+)">(.*?)</section>', text, re.S)
+            for sql in re.findall(r"<pre>(.*?)</pre>", body, re.S)]
+        assert len(printed) == len(re.findall(r"<pre>", text)) == len(CONTROLS[quarter])
+        with duckdb.connect(str(serving), read_only=True) as con:
+            for control, sql in printed:
+                rows = con.execute(sql).fetchall()
+                assert len(rows) == CONTROLS[quarter][control][2], (quarter, control)
+
+
+def _pending_expected(quarter_end: str, year: int) -> tuple[int, int, int, int, int, int]:
+    """(pending controls, controls, pending critical, critical, pending sampling rules,
+    sampling rules in force), read in plain Python from controls.toml, the GX suites'
+    severities and the policy seeds: a row is approved when it has an approval date."""
+    catalog = tomllib.loads((PROJECT_ROOT / "expectations" / "controls.toml")
+                            .read_text(encoding="utf-8"))
+    severity: dict[str, str] = {}
+    for suite in (PROJECT_ROOT / "expectations" / "gx" / "expectations").glob("*.json"):
+        for expectation in json.loads(suite.read_text(encoding="utf-8"))["expectations"]:
+            control = expectation["meta"]["control_id"]
+            if severity.get(control) != "critical":
+                severity[control] = expectation["severity"]
+    seeds = PROJECT_ROOT / "seeds" / "reference"
+
+    def in_force(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [r for r in rows if r["valid_from"] <= quarter_end
+                and (not r["valid_to"] or quarter_end < r["valid_to"])]
+
+    def read(name: str) -> list[dict[str, str]]:
+        with (seeds / name).open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    thresholds = in_force(read("reconciliation_thresholds.csv"))
+    targets = read("kpi_targets.csv")
+    pending = []
+    for control in catalog["controls"]:
+        if control["threshold"] == "rec_inv_01_min_hit_rate":  # the KPI target of the year
+            (row,) = [t for t in targets if t["kpi_code"] == "LEAD_INVENTORY_ACCURACY"
+                      and int(t["target_year"]) == year]
+        else:
+            (row,) = [t for t in thresholds if t["parameter"] == control["threshold"]]
+        if not row["approved_on"]:
+            pending.append(control["id"])
+    critical = [c for c, s in severity.items() if s == "critical"]
+    sampling = in_force(read("reconciliation_sampling.csv"))
+    return (len(pending), len(catalog["controls"]), len(set(pending) & set(critical)),
+            len(critical), sum(1 for r in sampling if not r["approved_on"]), len(sampling))
+
+
+def test_banner_in_a_browser_counts_the_controls_on_unapproved_thresholds(
+        rec: Reconciled) -> None:
+    # 2026-Q1 is the clean quarter: every critical control passes and the command exits 0,
+    # the case where a green banner alone would hide the pending approvals.
+    pending, controls, pending_critical, critical, rules_pending, rules = \
+        _pending_expected("2026-03-31", 2026)
+    assert pending > 0 and rules_pending > 0  # the seeds still hold proposals
+    expected = (f"{pending} of {controls} controls ({pending_critical} of {critical} critical) "
+                "ran on thresholds pending approval")
+    assert rec.runs[Q1].returncode == 0
+    dom = dump_dom(rec.report(Q1))
+    banner = re.search(r'<div class="banner [a-z]+" id="banner">(.*?)</div>', dom, re.S)
+    assert banner is not None
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", banner.group(1)))
+    assert expected in shown
+    assert f"{rules_pending} of {rules} sampling rules are pending approval" in shown
+    assert 'class="banner pending"' in banner.group(0)  # not the green "ok" banner
+    # The console says the same; the sign-off block lists each control.
+    assert "Every critical control passed" in shown
+    assert expected in rec.runs[Q1].stdout
+    signoff = dom[dom.index("Auditor sign-off"):]
+    listed = re.search(r'<table class="pending-controls">(.*?)</table>', signoff, re.S)
+    assert listed is not None
+    assert len(re.findall(r"<tr><td>", listed.group(1))) == pending
 
 
 def test_no_clear_employee_number_in_any_output(rec: Reconciled) -> None:

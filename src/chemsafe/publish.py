@@ -43,6 +43,7 @@ from chemsafe.reconciliation_scope import (
     ReconciliationScope,
     reconciliation_scope,
 )
+from chemsafe.restatements import Restatements
 from chemsafe.serving import (
     Publication,
     PublishedTable,
@@ -70,6 +71,7 @@ class PublishResult:
     exports: list[ExportedFile]
     paths: DataPaths
     reconciliation: ReconciliationScope
+    restatements: Restatements
 
 
 def passed_build(paths: DataPaths) -> BuildInfo:
@@ -145,9 +147,26 @@ def _quarters(quarters: tuple[ReconciledQuarter, ...]) -> list[dict[str, str | N
              "run_at": q.run_at.isoformat()} for q in quarters]
 
 
+def _restatement_record(r: Restatements) -> dict[str, object]:
+    return {
+        "about": "KPI figures (marts.kpi_quarterly cells) this publication changed against "
+                 "the previous one (GRI 2-4); rows in marts.kpi_restatements (append-only, "
+                 "every publication), changed extract files in "
+                 "audit.restatement_extract_changes; esg_disclosure_package.is_restated "
+                 "marks the package figures",
+        "previous_publication_id": r.previous_publication_id,
+        "previous_load_id": r.previous_load_id,
+        "restated_kpi_figures": r.restated_kpi_cells,
+        "restated_disclosure_figures": r.restated_package_rows,
+        "changed_extract_files": [
+            {"file": c.source_file, "change": c.change, "previous_sha256": c.previous_sha256,
+             "sha256": c.sha256} for c in r.extract_changes],
+    }
+
+
 def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTable],
             exports: list[ExportedFile], paths: DataPaths,
-            reconciliation: ReconciliationScope) -> str:
+            reconciliation: ReconciliationScope, restatements: Restatements) -> str:
     return json.dumps({
         "publication_id": publication.publication_id,
         "published_at": publication.published_at.isoformat(),
@@ -167,6 +186,7 @@ def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTa
             "quarters": _quarters(reconciliation.published),
             "withheld": _quarters(reconciliation.withheld),
         },
+        "restatements": _restatement_record(restatements),
         "tables": [{"table": str(t.relation), "row_count": t.row_count,
                     "column_count": t.column_count} for t in tables],
         "export_files": [{"table": str(e.relation), "path": e.path.name,
@@ -201,7 +221,8 @@ def publish_built_warehouse(paths: DataPaths,
         try:
             docs_page = generate_docs(paths)
             paths.serving_dir.mkdir(parents=True, exist_ok=True)
-            tables = write_serving_file(paths.warehouse, staged_db, relations, publication)
+            tables, restatements = write_serving_file(
+                paths.warehouse, staged_db, relations, publication, paths.serving_db)
             paths.export_releases.mkdir(parents=True, exist_ok=True)
             exports = write_exports(staged_db, tables, publication, partial)
             _fsync_tree(partial)
@@ -226,14 +247,15 @@ def publish_built_warehouse(paths: DataPaths,
         replace_file(staged_docs, paths.docs_index)
         replace_file(staged_dashboard, paths.dashboard_html)
         write_text_atomic(paths.publication_record,
-                          _record(publication, build, tables, exports, paths, reconciliation))
+                          _record(publication, build, tables, exports, paths, reconciliation,
+                                  restatements))
         try:  # after the swap: a read-only checkout must not turn a publication into an error
             install_semantic_manifest(paths)
         except OSError as exc:
             print(f"warning: `mf` (MetricFlow) will not see this build's metrics: "
                   f"{os_error_text(exc, paths.root)}", file=sys.stderr)
         _prune_releases(paths, KEEP_RELEASES)
-    return PublishResult(publication, tables, exports, paths, reconciliation)
+    return PublishResult(publication, tables, exports, paths, reconciliation, restatements)
 
 
 def install_semantic_manifest(paths: DataPaths, project: Path | None = None) -> Path | None:
@@ -279,6 +301,7 @@ def publish_and_report(paths: DataPaths, command: str = "publish",
     print(f"  dbt docs (offline page)        {paths.docs_index}")
     print(f"  EHS dashboard                  {paths.dashboard_html}")
     print(reconciliation_text(result.reconciliation))
+    print(restatement_text(result.restatements))
     return 0
 
 
@@ -291,6 +314,16 @@ def reconciliation_text(scope: ReconciliationScope) -> str:
                  + ", ".join(f"{q.quarter} (load {q.load_id})" for q in scope.withheld)
                  + " (run `chemsafe reconcile --quarter <quarter>`, then publish)")
     return text
+
+
+def restatement_text(r: Restatements) -> str:
+    """What the publication restated, one line."""
+    if r.previous_publication_id is None:
+        return "  restated figures: none (no previous publication to compare with)"
+    files = ", ".join(c.source_file for c in r.extract_changes) or "none"
+    return (f"  restated figures against {r.previous_publication_id}: "
+            f"{r.restated_kpi_cells} KPI figure(s), {r.restated_package_rows} disclosure "
+            f"figure(s) (marts.kpi_restatements); extract files changed: {files}")
 
 
 def not_published_notice() -> None:

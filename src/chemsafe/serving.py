@@ -25,6 +25,9 @@ import duckdb
 from chemsafe.atomic import replace_file
 from chemsafe.db import first_row, literal
 from chemsafe.reconciliation_scope import rows_of_load
+from chemsafe.restatements import COMMENTS as RESTATEMENT_COMMENTS
+from chemsafe.restatements import PUBLISHER_TABLES as RESTATEMENT_TABLES
+from chemsafe.restatements import Restatements, record_restatements
 
 # dbt models in these schemas are published (never a stale table a removed model left
 # behind); so are the tables other tools write for auditors, matched by EXTERNAL_TABLES
@@ -113,9 +116,9 @@ def relations_to_publish(manifest_path: Path, warehouse: Path) -> list[Relation]
     external = {r for r in present
                 if any(fnmatchcase(str(r), pattern) for pattern in EXTERNAL_TABLES)}
     relations = sorted(wanted | external, key=lambda r: (r.schema, r.name))
-    clash = [r for r in relations
-             if r.schema == PUBLICATION_SCHEMA
-             and r.name in (PUBLICATION_TABLE, PUBLISHED_TABLES_TABLE)]
+    reserved = {(PUBLICATION_SCHEMA, PUBLICATION_TABLE),
+                (PUBLICATION_SCHEMA, PUBLISHED_TABLES_TABLE), *RESTATEMENT_TABLES}
+    clash = [r for r in relations if (r.schema, r.name) in reserved]
     if clash:
         raise PublishError(f"{clash[0]} is reserved for the publication record")
     return relations
@@ -235,18 +238,28 @@ def _write_publication(con: duckdb.DuckDBPyConnection, publication: Publication,
 
 
 def write_serving_file(warehouse: Path, staged: Path, relations: list[Relation],
-                       publication: Publication) -> list[PublishedTable]:
-    """Write a complete serving file at `staged` (a new file) from the working warehouse."""
+                       publication: Publication, previous_serving: Path | None = None,
+                       ) -> tuple[list[PublishedTable], Restatements]:
+    """Write a complete serving file at `staged` (a new file) from the working warehouse,
+    with the restatement log against `previous_serving` (the serving file it replaces)."""
     for leftover in (staged, staged.with_name(staged.name + ".wal")):
         leftover.unlink(missing_ok=True)
     tables: list[PublishedTable] = []
     con = duckdb.connect(str(staged))
     try:
         con.execute(f"attach {literal(str(warehouse))} as wh (read_only)")
-        for schema in sorted({r.schema for r in relations} | {PUBLICATION_SCHEMA}):
+        for schema in sorted({r.schema for r in relations}
+                             | {PUBLICATION_SCHEMA, *(s for s, _ in RESTATEMENT_TABLES)}):
             con.execute(f"create schema if not exists {ident(schema)}")
-        for relation in relations:
-            description = _copy_relation(con, relation, publication.load_id)
+        descriptions = {relation: _copy_relation(con, relation, publication.load_id)
+                        for relation in relations}
+        con.execute("detach wh")
+        restatements = record_restatements(
+            con, previous_serving, publication.publication_id,
+            publication.published_at.replace(tzinfo=None), publication.load_id)
+        for schema, name in RESTATEMENT_TABLES:
+            descriptions[Relation(schema, name)] = RESTATEMENT_COMMENTS[(schema, name)][0]
+        for relation, description in descriptions.items():
             row_count = first_row(con, f"select count(*) from {relation.qualified}")
             column_count = first_row(
                 con,
@@ -257,14 +270,13 @@ def write_serving_file(warehouse: Path, staged: Path, relations: list[Relation],
                                          int(column_count[0]) if column_count else 0,
                                          description))
         _write_publication(con, publication, tables)
-        con.execute("detach wh")
         con.execute("checkpoint")
     finally:
         con.close()
     wal = staged.with_name(staged.name + ".wal")
     if wal.exists():  # a checkpointed, closed file has none: refuse to ship a half file
         raise PublishError(f"{wal} is left after checkpoint; the serving file is not complete")
-    return tables
+    return tables, restatements
 
 
 def install_serving_file(staged: Path, serving: Path) -> None:

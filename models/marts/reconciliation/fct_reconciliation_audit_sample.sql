@@ -2,7 +2,7 @@
     audit"): reconciled lines drawn for checking against the paper records, reproducibly.
     Population per quarter: the inventory lines at the quarter end, the self-inspection
     lines and the training lines dated in the quarter (matched lines and exceptions
-    alike; int_reconciliation_lines, the lines the quarterly summary counts). Strata per reconciliation and site: inventory and self-inspection by the
+    alike; fct_reconciliation_lines, the lines the quarterly summary counts). Strata per reconciliation and site: inventory and self-inspection by the
     facility's tier on the line's date (kpi_spec "Facility risk tier"; unassessed =
     HIGH), with every inventory miss on an accident-precaution substance in a stratum of
     its own; training (no facility) as one stratum ALL. Within a stratum the lines are
@@ -14,7 +14,7 @@
     (period, reconciliation, line_key). -#}
 with lines as (
 
-    select * from {{ ref('int_reconciliation_lines') }}
+    select * from {{ ref('fct_reconciliation_lines') }}
 
 ),
 

@@ -4,10 +4,10 @@
     LEAD_INVENTORY_ACCURACY); self-inspection and training count the lines dated in the
     quarter. hit_rate = matched / all lines (NULL when there are none); a line on one side
     only is a miss in its direction, and variances are never netted. The lines are
-    int_reconciliation_lines, the population the audit sample draws from. -#}
+    fct_reconciliation_lines, the population the audit sample draws from. -#}
 with lines as (
 
-    select * from {{ ref('int_reconciliation_lines') }}
+    select * from {{ ref('fct_reconciliation_lines') }}
 
 ),
 

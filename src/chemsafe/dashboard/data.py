@@ -27,6 +27,22 @@ class KpiCell:
     value: float | None
     is_on_target: bool | None
     trend: str | None
+    previous_value: float | None = None  # as previously published, when restated
+    is_restated: bool = False
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A KPI figure this publication restated (marts.kpi_restatements)."""
+
+    kpi_code: str
+    name_ko: str
+    period: str
+    site_key: str
+    unit: str
+    previous_value: float | None
+    value: float | None
+    changed_extract_files: str | None
 
 
 @dataclass
@@ -97,6 +113,9 @@ class DashboardData:
     compliance_items: list[ComplianceItem] = field(default_factory=list)
     # field-application checklist (guide §9) of the latest period, items in the guide's order
     checklist: list[ChecklistItem] = field(default_factory=list)
+    # the KPI figures this publication restated, and the publication they restate
+    restatements: list[Restatement] = field(default_factory=list)
+    previous_publication_id: str | None = None
 
 
 def _key(site_id: str | None) -> str:
@@ -147,6 +166,21 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
                 "select item_code, name_ko, name_en from marts.dim_compliance_items "
                 "order by display_order").fetchall()
         ]
+        restatements = [
+            Restatement(code, name_ko or code, period, _key(site_id), unit, old, new, files)
+            for code, name_ko, period, site_id, unit, old, new, files in con.execute(
+                "select r.kpi_code, d.name_ko, r.period, r.site_id, r.unit, "
+                "r.previous_value, r.value, r.changed_extract_files "
+                "from marts.kpi_restatements as r "
+                "inner join audit.publication as p on r.publication_id = p.publication_id "
+                "left join marts.dim_kpi_definitions as d on r.kpi_code = d.kpi_code "
+                "order by r.period, r.kpi_code, r.site_id nulls first").fetchall()
+        ]
+        previous = first_row(con, "select distinct r.previous_publication_id "
+                                  "from marts.kpi_restatements as r "
+                                  "inner join audit.publication as p "
+                                  "on r.publication_id = p.publication_id")
+        restated = {(r.kpi_code, r.period, r.site_key): r for r in restatements}
         rows: dict[str, KpiRow] = {}
         for (code, name_ko, name_en, kind, unit, direction, target, comparator, site_id,
              value, on, trend, item) in con.execute(
@@ -162,7 +196,10 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
                                                unit, direction, None, None, item or ""))
             if site_id is None:
                 row.target_value, row.target_comparator = target, comparator
-            row.cells[_key(site_id)] = KpiCell(value, on, trend)
+            old = restated.get((code, latest_period, _key(site_id)))
+            row.cells[_key(site_id)] = KpiCell(value, on, trend,
+                                               old.previous_value if old else None,
+                                               old is not None)
 
         accuracy: dict[str, list[float | None]] = {s.key: [None] * len(periods) for s in sites}
         target: list[float | None] = [None] * len(periods)
@@ -184,6 +221,7 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
         on_target=on_target, headline=list(rows.values()),
         inventory_accuracy=accuracy, inventory_target=target,
         compliance_items=compliance_items, checklist=checklist,
+        restatements=restatements, previous_publication_id=previous[0] if previous else None,
     )
 
 

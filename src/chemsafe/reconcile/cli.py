@@ -85,6 +85,8 @@ def summary_lines(outcome: ReconcileOutcome) -> list[str]:
                      f"(exit code {outcome.exit_code})")
     else:
         lines.append("Every critical control passed.")
+    if outcome.pending is not None and outcome.pending.any:
+        lines.append(f"Pending approval: {outcome.pending.text()}")
     return lines
 
 

@@ -30,6 +30,7 @@ from chemsafe.reconcile.html import (
     tag,
 )
 from chemsafe.reconcile.outcome import FAIL, PASS, WARN, ControlResult, Evaluation
+from chemsafe.reconcile.pending import PendingApprovals, pending_approvals
 from chemsafe.reconcile.warehouse import ExtractFile, Quarter, Threshold
 
 FONT_STACK = ('"Noto Sans CJK KR", "NanumGothic", "Malgun Gothic", "Apple SD Gothic Neo", '
@@ -76,6 +77,8 @@ td.num { text-align: right; }
 .banner { padding: 10px 14px; margin: 14px 0; border-radius: 4px; font-size: 15px; }
 .banner.ok { background: #e9f7ef; border: 1px solid #1e8449; }
 .banner.bad { background: #fdedec; border: 1px solid #c0392b; }
+.banner.pending { background: #fef5e7; border: 1px solid #b9770e; }
+.banner .pending-approval { display: block; margin-top: 4px; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 3px 14px; margin: 6px 0; }
 dt { font-weight: bold; color: #566573; }
 dd { margin: 0; }
@@ -185,6 +188,7 @@ class AuditReport:
     def __init__(self, out: TextIO, ctx: ReportContext) -> None:
         self.out = out
         self.ctx = ctx
+        self.pending: PendingApprovals | None = None  # set by begin()
 
     def write(self, markup: Markup) -> None:
         self.out.write(markup)
@@ -214,7 +218,14 @@ class AuditReport:
         if warned:
             text += (f" {len(warned)} warning(s): "
                      f"{', '.join(r.control.id for r in warned)}.")
-        self.write(tag("div", text, cls="banner bad" if failed else "banner ok"))
+        self.pending = pending_approvals(results, ctx.sampling_rules, ctx.tolerance)
+        css = "banner bad" if failed else ("banner pending" if self.pending.any else "banner ok")
+        self.write(tag("div", join([
+            tag("span", text),
+            tag("span", self.pending.text() + " Listed in the sign-off block.",
+                cls="pending-approval") if self.pending.any
+            else "",
+        ]), cls=css, id="banner"))
         self._disagreement_banner(results)
         self.write(definition_list([
             ("분기 Quarter", f"{ctx.quarter.period} ({fmt(ctx.quarter.quarter_start)} – "
@@ -451,6 +462,40 @@ class AuditReport:
         self.write(tag("p", f"{count} line(s) drawn.", cls="note"))
 
     # ------------------------------------------------------------ extracts, sign-off
+    def _pending_for_sign_off(self) -> None:
+        """What the reviewer signs off although its policy is not approved."""
+        pending = self.pending
+        if pending is None or not pending.any:
+            self.write(tag("p", "Every threshold, sampling rule and tolerance in force was "
+                                "approved.", cls="note", id="pending-approvals"))
+            return
+        self.write(tag("p", join([
+            tag("strong", "승인 대기 정책 · Pending approval. "), pending.text(),
+            " The reviewer signs off these results against the proposed values below."]),
+            id="pending-approvals"))
+        if pending.controls:
+            self.write(table(
+                ["ID", "통제 Control", "중요도 Severity", "결과 Result", "기준 Threshold",
+                 "출처 Source", "승인 Approved"],
+                [[r.control.id, r.control.title, r.current.severity, status_cell(r.status),
+                  fmt_threshold(r.control.comparator, r.current.threshold),
+                  f"{r.current.threshold.source} ({r.current.threshold.parameter})",
+                  approval(r.current.threshold)] for r in pending.controls],
+                cls="pending-controls"))
+        if pending.sampling_rules:
+            self.write(table(
+                ["reconciliation", "stratum", "n per site", "rule version", "approved"],
+                [[rec, stratum, size if size is not None else "all (census)", version,
+                  approval(None, by, on)]
+                 for rec, stratum, size, version, by, on in pending.sampling_rules],
+                cls="pending-sampling"))
+        if pending.tolerance:
+            self.write(table(
+                ["parameter", "value", "unit", "version", "approved"],
+                [[parameter, fmt(value), unit, version, approval(None, by, on)]
+                 for parameter, value, unit, version, by, on in pending.tolerance],
+                cls="pending-tolerance"))
+
     def end(self) -> None:
         ctx = self.ctx
         self.write(tag("h2", "추출 파일 · Extract files of this run (SHA-256)"))
@@ -462,6 +507,7 @@ class AuditReport:
             [[f.source_file, f.sha256, f.size_bytes, f.encoding, f.records_read, f.load_id,
               f.loaded_at] for f in ctx.extract_files]))
         self.write(tag("h2", "검토 및 서명 · Auditor sign-off"))
+        self._pending_for_sign_off()
         self.write(Markup(
             '<table class="signoff"><tbody>'
             "<tr><th>검토자 Reviewer</th><td></td></tr>"

@@ -45,6 +45,7 @@ from chemsafe.reconcile.gx_runner import (
 )
 from chemsafe.reconcile.html import fmt
 from chemsafe.reconcile.outcome import ControlResult, Evaluation, evaluate, exit_code
+from chemsafe.reconcile.pending import PendingApprovals, pending_approvals
 from chemsafe.reconcile.report import SAMPLE_COLUMNS, AuditReport, ReportContext, ReportFiles
 from chemsafe.reconcile.runinfo import code_version
 from chemsafe.reconcile.warehouse import Quarter, ReconcileError, Threshold
@@ -93,6 +94,7 @@ class ReconcileOutcome:
     report_html: Path
     sample_lines: int
     run_id: str
+    pending: PendingApprovals | None = None  # policy the run used unapproved
 
 
 def _parameter_names(catalog: Catalog, suites: Mapping[str, set[str]]) -> list[str]:
@@ -313,4 +315,5 @@ def reconcile_quarter(paths: DataPaths, requested: str | None = None,
         quarter=quarter, results=evaluated.results, exit_code=ctx.exit_code,
         report_dir=report_dir, report_html=report_dir / ctx.files.html,
         sample_lines=sampled, run_id=run_id,
+        pending=pending_approvals(evaluated.results, ctx.sampling_rules, ctx.tolerance),
     )

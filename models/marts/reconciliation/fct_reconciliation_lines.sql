@@ -5,7 +5,8 @@
     reference_date = quarter_end (other reference dates count nowhere); self-inspection and
     training: the lines dated in the quarter. Columns that a reconciliation does not have
     are NULL (false for the flags). Grain: one row per (reconciliation, period, line_key).
-    A view: its two readers aggregate or rank it, so storing it would only add a write. -#}
+    A view (its readers aggregate or rank it); the serving file holds it as a table, so the
+    control SQL printed in the auditor report runs there. -#}
 with inventory as (
 
     select * from {{ ref('fct_inventory_reconciliation') }}
