@@ -163,6 +163,38 @@ def test_checklist_is_the_mart_of_the_as_of_quarter(paths: DataPaths, dom: Eleme
     assert shown == {(i, s): (v, e) for i, s, v, e in expected}
 
 
+def test_every_chart_titles_both_axes(dom: Elements) -> None:
+    charts = {a["id"] for tag, a, _ in dom.elements if tag == "svg"}
+    assert len(charts) >= 3
+    titled = {(svg, a.get("data-axis")) for tag, a, svg in dom.elements
+              if tag == "text" and "axis-title" in a.get("class", "")}
+    for chart in charts:
+        assert {(chart, "x"), (chart, "y")} <= titled, chart
+    # sized by the page (viewBox and CSS width 100%), never a fixed pixel width
+    assert all("width" not in a for tag, a, _ in dom.elements if tag == "svg")
+
+
+def test_a_kpi_shown_without_value_says_why(paths: DataPaths, dom: Elements) -> None:
+    empty = {(a["data-kpi"], a["data-site"]): a for tag, a, _ in dom.elements
+             if tag == "td" and a.get("data-value") == "" and "data-kpi" in a}
+    assert empty, "the demo's as-of quarter has KPIs without a value"
+    zero_denominator = {
+        (code, site or "company"): counted for code, site, counted in query(
+            paths.serving_db,
+            "select s.kpi_code, s.site_id, d.denominator from marts.kpi_quarterly_status s "
+            "join marts.dim_kpi_definitions d using (kpi_code) "
+            "join marts.dim_quarters q using (period) "
+            "where q.is_as_of_quarter and s.denominator = 0")}
+    assert zero_denominator
+    for key, a in empty.items():
+        assert "no-value" in a.get("class", "").split(), key
+        assert a.get("title", "").strip(), f"{key}: a dash without a reason"
+    for key, counted in zero_denominator.items():
+        assert key in empty, key
+        assert "nothing to count in the denominator" in empty[key]["title"], key
+        assert counted.rstrip(". ") in empty[key]["title"], key
+
+
 # --- screenshots ----------------------------------------------------------------------------
 
 def test_screenshot_draws_the_tier_lines(paths: DataPaths, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ class KpiCell:
     trend: str | None
     previous_value: float | None = None  # as previously published, when restated
     is_restated: bool = False
+    why_missing: str | None = None  # why there is no value, shown on the "–"
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,19 @@ class DashboardData:
     previous_publication_id: str | None = None
 
 
+def why_no_value(value: float | None, denominator: float | None,
+                 counted: str | None) -> str | None:
+    """Why a KPI cell has no value, for the reader of the "–": a ratio whose denominator
+    (what the definition sheet says it counts) had nothing in the quarter."""
+    if value is not None:
+        return None
+    if denominator is not None and denominator == 0:
+        what = (counted or "see the KPI definition").rstrip(". ")
+        return (f"분모 0: 이번 분기 해당 건 없음. No value: nothing to count in the "
+                f"denominator this quarter. Denominator: {what}. None this quarter.")
+    return "값 없음. No value for this quarter (see the KPI definition in dim_kpi_definitions)."
+
+
 def _key(site_id: str | None) -> str:
     return COMPANY if site_id is None else site_id
 
@@ -183,11 +197,13 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
         restated = {(r.kpi_code, r.period, r.site_key): r for r in restatements}
         rows: dict[str, KpiRow] = {}
         for (code, name_ko, name_en, kind, unit, direction, target, comparator, site_id,
-             value, on, trend, item) in con.execute(
+             value, on, trend, item, denominator, counted) in con.execute(
             "select s.kpi_code, s.name_ko, s.name_en, s.indicator_type, s.unit, s.direction, "
             "s.target_value, s.target_comparator, s.site_id, s.value, s.is_on_target, s.trend, "
-            "m.item_code from marts.kpi_quarterly_status as s "
+            "m.item_code, s.denominator, d.denominator "
+            "from marts.kpi_quarterly_status as s "
             "left join marts.dim_compliance_indicator_map as m on s.kpi_code = m.kpi_code "
+            "left join marts.dim_kpi_definitions as d on s.kpi_code = d.kpi_code "
             "where s.period = ? order by m.item_display_order, "
             "case s.indicator_type when 'leading' then 0 else 1 end, s.kpi_code",
             [latest_period],
@@ -199,7 +215,8 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
             old = restated.get((code, latest_period, _key(site_id)))
             row.cells[_key(site_id)] = KpiCell(value, on, trend,
                                                old.previous_value if old else None,
-                                               old is not None)
+                                               old is not None,
+                                               why_no_value(value, denominator, counted))
 
         accuracy: dict[str, list[float | None]] = {s.key: [None] * len(periods) for s in sites}
         target: list[float | None] = [None] * len(periods)

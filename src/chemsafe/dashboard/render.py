@@ -45,8 +45,13 @@ h2 { font-size: 21px; margin: 32px 0 6px; border-bottom: 2px solid #d5d8dc;
      padding-bottom: 4px; }
 .en { color: #566573; font-weight: normal; font-size: 0.8em; }
 .meta, .note { color: #566573; font-size: 13px; margin: 4px 0; }
-.charts { display: flex; flex-wrap: wrap; gap: 12px 24px; }
+/* charts share the page width: two per row on a wide screen, one on a narrow one (a
+   chart alone keeps the width of one column) */
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr));
+          gap: 12px 24px; }
 figure { margin: 0; }
+svg.chart { width: 100%; height: auto; display: block; }
+svg .axis-title { font-size: 12px; fill: #34495e; font-family: $FONTS; }
 figcaption { font-weight: bold; font-size: 15px; margin: 6px 0 2px; }
 svg.chart { background: #fff; border: 1px solid #e5e8e8; }
 svg .grid { stroke: #e5e8e8; stroke-width: 1; }
@@ -105,7 +110,7 @@ def _open_risk_section(data: DashboardData) -> str:
             f'<figure data-site="{escape_attr(site.key or "company")}">'
             f"<figcaption>{escape_html(site.label)}</figcaption>"
             + line_chart(chart_id, f"가중 미결 위험 점수 {site.label}", data.periods, series,
-                         lambda v: f"{v:,.0f}")
+                         lambda v: f"{v:,.0f}", y_title="가중 점수 Weighted score")
             + "</figure>")
     return (
         '<section id="open-risk"><h2>위험등급별 가중 미결 위험 점수 '
@@ -129,13 +134,20 @@ def _restated_mark(previous: float | None, unit: str) -> str:
 
 def _cell(cell: KpiCell | None, unit: str, code: str, site_key: str) -> str:
     value = cell.value if cell else None
-    css = "" if cell is None or cell.is_on_target is None else (
-        ' class="on"' if cell.is_on_target else ' class="off"')
+    classes = [] if cell is None or cell.is_on_target is None else (
+        ["on"] if cell.is_on_target else ["off"])
     restated = cell is not None and cell.is_restated
+    why = None
+    if value is None:  # the "–" says why (hover, or the title a screen reader reads)
+        why = cell.why_missing if cell is not None else (
+            "이 사업장의 행 없음. No row for this site in the quarter.")
+        classes.append("no-value")
+    css = f' class="{" ".join(classes)}"' if classes else ""
     return (f'<td{css} data-kpi="{escape_attr(code)}" '
             f'data-site="{escape_attr(site_key or "company")}" '
             f'data-value="{"" if value is None else repr(value)}"'
-            + (' data-restated="true"' if restated else "") + ">"
+            + (' data-restated="true"' if restated else "")
+            + (f' title="{escape_attr(why)}"' if why else "") + ">"
             f"{escape_html(fmt_value(value, unit))}"
             + (_restated_mark(cell.previous_value, unit) if cell and restated else "")
             + "</td>")
@@ -170,14 +182,15 @@ def _indicator_section(data: DashboardData) -> str:
         for kind in INDICATOR_TYPES
     ]
     chart = line_chart("on-target-share", "목표 달성 지표 비율 (전사)", data.periods, series,
-                       lambda v: f"{v * 100:.0f}%", y_max=1.0)
+                       lambda v: f"{v * 100:.0f}%", y_max=1.0,
+                       y_title="목표 달성 비율 Share on target")
     return (
         '<section id="leading-lagging"><h2>선행·후행 지표 '
         '<span class="en">Leading and lagging indicators</span></h2>'
         '<p class="note">선행 지표(위험을 낮추는 활동)와 후행 지표(결과)를 함께 봅니다: 사고 0건은 '
         "선행 지표와 나란히 읽어야 합니다. Share of KPIs with a target that are on target, "
         "company-wide, per quarter (marts.kpi_quarterly_status, indicator_type).</p>"
-        + legend(series) + chart + "</section>"
+        + legend(series) + '<div class="charts">' + chart + "</div></section>"
     )
 
 
@@ -231,7 +244,8 @@ def _inventory_section(data: DashboardData) -> str:
     # (so the four tick steps stay round: 5%, 10%, 15%, 20% or 25%).
     y_min = max(0.0, math.floor(lowest * 5) / 5)
     chart = line_chart("inventory-accuracy", "재고 기록 정확도", data.periods, series,
-                       lambda v: f"{v * 100:.0f}%", y_max=1.0, y_min=y_min)
+                       lambda v: f"{v * 100:.0f}%", y_max=1.0, y_min=y_min,
+                       y_title="적중률 Hit rate")
     return (
         '<section id="inventory"><h2>재고 기록 정확도: 현장 대사 적중률 '
         '<span class="en">Inventory record accuracy: reconciliation hit rate</span></h2>'
@@ -239,7 +253,7 @@ def _inventory_section(data: DashboardData) -> str:
         "(한쪽에만 있는 라인은 불일치). Share of quarter-end inventory lines whose field "
         "count is within tolerance of the system quantity (marts.kpi_quarterly, "
         "LEAD_INVENTORY_ACCURACY).</p>"
-        + legend(series) + chart + "</section>"
+        + legend(series) + '<div class="charts">' + chart + "</div></section>"
     )
 
 

@@ -65,8 +65,10 @@ def _segments(points: list[tuple[float, float] | None]) -> list[list[tuple[float
 
 def line_chart(chart_id: str, title: str, periods: Sequence[str], series: Sequence[Series],
                fmt: Callable[[float], str], y_max: float | None = None,
-               y_min: float = 0.0, ticks: int = 4) -> str:
-    """An SVG line chart with one line per series over the periods."""
+               y_min: float = 0.0, ticks: int = 4, *, y_title: str,
+               x_title: str = "분기 Quarter") -> str:
+    """An SVG line chart with one line per series over the periods, both axes titled.
+    It scales to the width of its container (viewBox; the page's CSS sets width 100%)."""
     values = [v for s in series for v in s.values if v is not None]
     top = y_max if y_max is not None else nice_ceiling(max(values, default=0.0))
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
@@ -82,8 +84,12 @@ def line_chart(chart_id: str, title: str, periods: Sequence[str], series: Sequen
 
     parts = [
         f'<svg class="chart" id="{_attr(chart_id)}" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}">',
+        'preserveAspectRatio="xMidYMid meet">',
         f"<title>{escape_attr(title)}</title>",
+        f'<text class="axis-title" data-axis="x" x="{MARGIN_LEFT + plot_w / 2:.1f}" '
+        f'y="{HEIGHT - 6}" text-anchor="middle">{escape_attr(x_title)}</text>',
+        f'<text class="axis-title" data-axis="y" x="{-(MARGIN_TOP + plot_h / 2):.1f}" y="14" '
+        f'transform="rotate(-90)" text-anchor="middle">{escape_attr(y_title)}</text>',
     ]
     for t in range(ticks + 1):
         value = y_min + (top - y_min) * t / ticks
