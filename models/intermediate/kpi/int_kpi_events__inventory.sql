@@ -1,5 +1,5 @@
 {#- LEAD_INVENTORY_ACCURACY. Denominator: inventory lines at reference_date = quarter_end
-    after the full outer join of system and field (fct_inventory_reconciliation); numerator:
+    after the full outer join of system and field (int_inventory_reconciliation_lines); numerator:
     lines within tolerance. A line on one side only is a miss. Site = facility's site.
     LEAD_HIGH_HAZARD_COVERAGE (not in kpi_spec; guide §5, inventory item: coverage of
     high-hazard substances under management). Denominator: the same quarter-end lines whose
@@ -8,7 +8,7 @@
     a high-hazard substance found in the field and missing in the system is the miss. -#}
 with lines as (
 
-    select * from {{ ref('fct_inventory_reconciliation') }}
+    select * from {{ ref('int_inventory_reconciliation_lines') }}
 
 ),
 

@@ -26,6 +26,8 @@ final as (
         quarters.quarter_of_year,
         quarters.quarter_start,
         quarters.quarter_end,
+        quarters.quarter_start as period_start,
+        quarters.quarter_end as period_end,
         quarters.quarter_end = as_of.as_of_date as is_as_of_quarter,
         policy.weight_policy_version,
         policy.parameter_policy_version
