@@ -14,6 +14,10 @@
 -- depends_on: {{ ref('disclosure_items') }}
 -- depends_on: {{ ref('reconciliation_thresholds') }}
 -- depends_on: {{ ref('reconciliation_sampling') }}
+-- depends_on: {{ ref('compliance_items') }}
+-- depends_on: {{ ref('compliance_indicator_map') }}
+-- depends_on: {{ ref('field_checklist_items') }}
+-- depends_on: {{ ref('field_checklist_thresholds') }}
 {%- set texts = [] -%}
 {%- if execute -%}
     {%- for node in graph.nodes.values() -%}
