@@ -30,7 +30,14 @@ from chemsafe.failures import Terminated, duckdb_error_text, os_error_text, stop
 from chemsafe.ingest import IngestError, LoadResult, ingest
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.keycheck import KeyChanged, check_key, verify_key
-from chemsafe.paths import DATA_DIR_ENV, DataPaths, data_paths, output_paths, project_root
+from chemsafe.paths import (
+    DATA_DIR_ENV,
+    DataPaths,
+    data_paths,
+    output_paths,
+    project_root,
+    semantic_manifest_path,
+)
 from chemsafe.publish import not_published_notice, publish_and_report
 from chemsafe.reconcile.cli import add_reconcile_parser
 from chemsafe.summary import load_summary_text
@@ -240,8 +247,7 @@ def cmd_paths(_: argparse.Namespace) -> int:
     paths = data_paths()
     print(f"project         {project_root()}")
     print(f"data directory  {paths.root}  (set {DATA_DIR_ENV} to move it)")
-    semantic = project_root() / "target" / "semantic_manifest.json"
-    for label, path in [*output_paths(paths), ("mf manifest", semantic)]:
+    for label, path in [*output_paths(paths), ("mf manifest", semantic_manifest_path())]:
         missing = "" if path.exists() or path.is_symlink() else "  (not yet written)"
         print(f"{label:<15} {path}{missing}")
     print("(mf manifest: the one file outside the data directory, where MetricFlow's `mf` "

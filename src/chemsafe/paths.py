@@ -122,6 +122,12 @@ class DataPaths:
         return self.dashboard_dir / "index.html"
 
 
+def semantic_manifest_path(project: Path | None = None) -> Path:
+    """Where MetricFlow's `mf` reads the semantic manifest: <project>/target, a place it
+    fixes; the one file chemsafe writes outside the data directory (publish puts it)."""
+    return (project or project_root()) / "target" / "semantic_manifest.json"
+
+
 def output_paths(paths: DataPaths) -> list[tuple[str, Path]]:
     """Everything chemsafe writes under a data directory, labelled for `chemsafe paths`
     (the reports of a quarter go to reports/<quarter>/)."""

@@ -37,7 +37,7 @@ from chemsafe.db import first_row
 from chemsafe.docs import DocsError, generate_docs
 from chemsafe.exports import ExportedFile, write_exports
 from chemsafe.failures import duckdb_error_text, os_error_text
-from chemsafe.paths import DataPaths, project_root
+from chemsafe.paths import DataPaths, semantic_manifest_path
 from chemsafe.reconciliation_scope import (
     ReconciledQuarter,
     ReconciliationScope,
@@ -54,7 +54,6 @@ from chemsafe.serving import (
 )
 
 KEEP_RELEASES = 3
-SEMANTIC_MANIFEST = "semantic_manifest.json"
 FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
 
 
@@ -261,16 +260,14 @@ def publish_built_warehouse(paths: DataPaths,
 def install_semantic_manifest(paths: DataPaths, project: Path | None = None) -> Path | None:
     """Put the published build's semantic manifest where `mf` looks for it.
 
-    MetricFlow's CLI reads ``<project>/target/semantic_manifest.json`` whatever dbt's
+    MetricFlow's CLI reads it from chemsafe.paths.semantic_manifest_path whatever dbt's
     target path was, while chemsafe runs dbt with its target under the data directory.
     The manifest depends on the project's files only (not on the data), so every data
-    directory of one checkout writes the same file. It is the one file chemsafe writes
-    outside CHEMSAFE_DATA_DIR (MetricFlow's fixed place; `chemsafe paths` lists it). None
-    when the build wrote none."""
-    built = paths.dbt_target / SEMANTIC_MANIFEST
+    directory of one checkout writes the same file. None when the build wrote none."""
+    built = paths.dbt_target / semantic_manifest_path().name
     if not built.is_file():
         return None
-    target = (project or project_root()) / "target" / SEMANTIC_MANIFEST
+    target = semantic_manifest_path(project)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, built.read_text(encoding="utf-8"))
     return target

@@ -84,12 +84,8 @@ tolerances as (
 
     select
         reference_date,
-        cast(max(case when parameter = 'abs_tol_kg' then parameter_value end)
-             as {{ type_quantity() }}) as abs_tol_kg,
-        cast(max(case when parameter = 'rel_tol' then parameter_value end)
-             as decimal(12, 9)) as rel_tol,
-        cast(max(case when parameter = 'rel_tol_accident_precaution' then parameter_value end)
-             as decimal(12, 9)) as rel_tol_accident_precaution,
+        {{ pivot_parameters('tolerances_in_force',
+                            ['abs_tol_kg', 'rel_tol', 'rel_tol_accident_precaution']) }},
         max(case when parameter = 'rel_tol' then policy_version end) as tolerance_policy_version
     from tolerances_in_force
     group by reference_date
@@ -104,10 +100,10 @@ with_tolerance as (
         coalesce(substances.accident_precaution, false) as is_accident_precaution,
         case
             when coalesce(substances.accident_precaution, false)
-                then tolerances.rel_tol_accident_precaution
-            else tolerances.rel_tol
+                then cast(tolerances.rel_tol_accident_precaution as decimal(12, 9))
+            else cast(tolerances.rel_tol as decimal(12, 9))
         end as rel_tol_applied,
-        tolerances.abs_tol_kg,
+        cast(tolerances.abs_tol_kg as {{ type_quantity() }}) as abs_tol_kg,
         tolerances.tolerance_policy_version
     from joined
     inner join tolerances

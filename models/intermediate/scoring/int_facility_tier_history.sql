@@ -79,12 +79,9 @@ thresholds_by_date as (
 
     select
         assessed_on,
-        max(case when parameter = 'tier_high_min_points' then parameter_value end)
-            as high_min_points,
-        max(case when parameter = 'tier_medium_min_points' then parameter_value end)
-            as medium_min_points,
-        max(case when parameter = 'tier_override_min_protection_weakness'
-                 then parameter_value end) as override_min_protection_weakness,
+        {{ pivot_parameters('thresholds_in_force',
+                            ['tier_high_min_points', 'tier_medium_min_points',
+                             'tier_override_min_protection_weakness']) }},
         max(case when parameter = 'tier_high_min_points' then policy_version end)
             as tier_policy_version
     from thresholds_in_force
@@ -96,9 +93,10 @@ with_thresholds as (
 
     select
         rated.*,
-        thresholds_by_date.high_min_points,
-        thresholds_by_date.medium_min_points,
-        thresholds_by_date.override_min_protection_weakness,
+        thresholds_by_date.tier_high_min_points as high_min_points,
+        thresholds_by_date.tier_medium_min_points as medium_min_points,
+        thresholds_by_date.tier_override_min_protection_weakness
+            as override_min_protection_weakness,
         thresholds_by_date.tier_policy_version
     from rated
     inner join thresholds_by_date
