@@ -27,8 +27,16 @@
     personal_data.employee_number_pattern is replaced by personal_data.mask in staging;
     free_text columns are always masked), note (documentation).
 -#}
+{#- Parsed once per rendering of a model or test: one staging model asks for the
+    contract dozens of times (each column's masking, each number's limits), and parsing the
+    YAML each time was most of the time dbt took to parse the project. The memo lives in
+    the `modules` dict of the rendering's context, the one mutable object every macro of a
+    rendering shares; it dies with the rendering. -#}
 {% macro extract_contract() -%}
-    {{ return(fromyaml(extract_contract_yaml())) }}
+    {%- if '_chemsafe_extract_contract' not in modules -%}
+        {%- do modules.update({'_chemsafe_extract_contract': fromyaml(extract_contract_yaml())}) -%}
+    {%- endif -%}
+    {{ return(modules['_chemsafe_extract_contract']) }}
 {%- endmacro %}
 
 {% macro extract_contract_yaml() -%}

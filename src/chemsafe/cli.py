@@ -38,7 +38,12 @@ from chemsafe.paths import (
     project_root,
     semantic_manifest_path,
 )
-from chemsafe.publish import not_published_notice, publish_and_report
+from chemsafe.publish import (
+    not_published_notice,
+    publish_and_report,
+    remember_passed_build,
+    why_build_not_reusable,
+)
 from chemsafe.reconcile.cli import add_reconcile_parser
 from chemsafe.summary import load_summary_text
 
@@ -133,6 +138,8 @@ def dbt_build(dbt_args: Sequence[str] = ()) -> int:
     """dbt build on the current load, then the load summary."""
     paths = data_paths()
     code = run_dbt(paths, ["build", *dbt_args])
+    if code == 0 and not dbt_args:
+        remember_passed_build(paths)
     if paths.warehouse.exists():
         try:
             print()
@@ -207,10 +214,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return exclusive("run", args.wait, lambda: run_job(folder, args.rekey))
 
 
-def publish_job(rekey: bool = False) -> int:
-    """dbt build (every model and test) on the current load; publish it if it passed."""
+def publish_job(rekey: bool = False, reuse_build: bool = False) -> int:
+    """dbt build (every model and test) on the current load; publish it if it passed.
+    With reuse_build, a passed build of the same load and project is published as it is
+    (chemsafe.build_stamp), else it builds."""
     if not has_load("publish") or not key_checked("publish", rekey):
         return 2  # said why; nothing was built or published
+    if reuse_build and not rekey:
+        paths = data_paths()
+        reason = why_build_not_reusable(paths)
+        if reason is None:
+            print("The working warehouse holds the passed build of the current load by this "
+                  "project, untouched by dbt since: publishing it without building again.")
+            return publish_and_report(paths, command="publish", reused=True)
+        print(f"Building again: the last build cannot be reused ({reason}).")
     code = dbt_build()
     if code:
         not_published_notice()
@@ -219,7 +236,8 @@ def publish_job(rekey: bool = False) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    return exclusive("publish", args.wait, lambda: publish_job(args.rekey))
+    return exclusive("publish", args.wait,
+                     lambda: publish_job(args.rekey, args.reuse_build))
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
@@ -333,7 +351,15 @@ def build_parser() -> argparse.ArgumentParser:
                     "reconciliation results.",
         examples=[("chemsafe publish", "publish the current load"),
                   ("chemsafe reconcile --quarter 2026-Q2 && chemsafe publish",
-                   "reconcile a quarter, then publish its results")])
+                   "reconcile a quarter, then publish its results"),
+                  ("chemsafe reconcile --quarter 2026-Q2 && chemsafe publish --reuse-build",
+                   "the same, without building again when nothing but the "
+                   "reconciliation changed since the last passed build")])
+    p_publish.add_argument(
+        "--reuse-build", action="store_true",
+        help="publish the last passed build as it is when it read the current load with "
+             "this project's files and no dbt command wrote the warehouse since; "
+             "otherwise build as usual")
     add_wait_option(p_publish)
     add_rekey_option(p_publish)
     p_publish.set_defaults(func=cmd_publish)

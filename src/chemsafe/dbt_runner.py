@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from chemsafe.build_stamp import clear_stamp
 from chemsafe.failures import Terminated
 from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
 
@@ -43,9 +44,11 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def dbt_env(paths: DataPaths) -> dict[str, str]:
+def dbt_env(paths: DataPaths, relative: bool = False) -> dict[str, str]:
+    """dbt's environment for the data directory `paths`. relative: dbt runs with the data
+    directory as its working directory, which it then names "." (see run_dbt)."""
     env = dict(os.environ)
-    env[DATA_DIR_ENV] = str(paths.root)
+    env[DATA_DIR_ENV] = "." if relative else str(paths.root)
     env["DBT_TARGET_PATH"] = str(paths.dbt_target)
     env["DBT_LOG_PATH"] = str(paths.dbt_logs)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -111,12 +114,17 @@ def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
     root = project_root()
     paths.root.mkdir(parents=True, exist_ok=True)
     prepare_target(paths, root)
+    clear_stamp(paths, list(args))  # a command that may write the warehouse voids it
     command = [
         dbt_executable(), *args, "--project-dir", str(root), "--profiles-dir", str(root),
     ]
     # Its own process group: a terminal's Ctrl-C reaches chemsafe, which stops dbt (and
-    # whatever dbt started) as a whole.
-    child = subprocess.Popen(command, cwd=root, env=dbt_env(paths),
+    # whatever dbt started) as a whole. dbt works in the data directory and the profile
+    # names it "." (./chemsafe.duckdb, ./ingest/current): the profile is then the same for
+    # every data directory, so dbt's partial-parse cache (target/partial_parse.msgpack,
+    # dropped by dbt when "the profile has changed") stays valid in a copied or moved data
+    # directory, and no absolute path of the data directory is compiled into the SQL.
+    child = subprocess.Popen(command, cwd=paths.root, env=dbt_env(paths, relative=True),
                              preexec_fn=die_with_parent(), process_group=0,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,12 +32,13 @@ from chemsafe.atomic import (
     swap_link,
     write_text_atomic,
 )
+from chemsafe.build_stamp import record_passed_build, why_not_reusable
 from chemsafe.dashboard import write_dashboard
 from chemsafe.db import first_row
 from chemsafe.docs import DocsError, generate_docs
 from chemsafe.exports import ExportedFile, write_exports
 from chemsafe.failures import duckdb_error_text, os_error_text
-from chemsafe.paths import DataPaths, semantic_manifest_path
+from chemsafe.paths import DataPaths, project_root, semantic_manifest_path
 from chemsafe.reconciliation_scope import (
     ReconciledQuarter,
     ReconciliationScope,
@@ -61,6 +62,8 @@ FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
 class BuildInfo:
     invocation_id: str | None
     dbt_version: str | None
+    # Published by `publish --reuse-build` without building again (chemsafe.build_stamp).
+    reused: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,34 @@ def passed_build(paths: DataPaths) -> BuildInfo:
                            f"or were skipped, e.g. {failed[0]}")
     metadata = results.get("metadata", {})
     return BuildInfo(metadata.get("invocation_id"), metadata.get("dbt_version"))
+
+
+def _current_load_folder(paths: DataPaths) -> Path | None:
+    link = paths.current_seeds
+    return link.resolve() if link.is_symlink() and link.exists() else None
+
+
+def remember_passed_build(paths: DataPaths) -> None:
+    """Stamp the full build that just passed (chemsafe.build_stamp), so that a later
+    `chemsafe publish --reuse-build` of the same load and project can skip rebuilding."""
+    try:
+        build = passed_build(paths)
+    except PublishError:
+        return
+    if build.invocation_id:
+        record_passed_build(paths, project_root(), build.invocation_id,
+                            _load_id(paths.warehouse), _current_load_folder(paths))
+
+
+def why_build_not_reusable(paths: DataPaths) -> str | None:
+    """None when the working warehouse holds the passed build of the current load by
+    this project, untouched by dbt since (chemsafe.build_stamp); else the reason."""
+    try:
+        build = passed_build(paths)
+    except PublishError as exc:
+        return str(exc)
+    return why_not_reusable(paths, project_root(), build.invocation_id,
+                            _load_id(paths.warehouse), _current_load_folder(paths))
 
 
 def new_publication_id(now: datetime) -> str:
@@ -172,6 +203,7 @@ def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTa
         "load_id": publication.load_id,
         "dbt_invocation_id": build.invocation_id,
         "dbt_version": build.dbt_version,
+        "build_reused": build.reused,
         "serving_file": str(paths.serving_db),
         "exports": str(paths.export_releases / publication.publication_id),
         "docs": str(paths.docs_index),
@@ -193,11 +225,12 @@ def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTa
     }, ensure_ascii=False, indent=2) + "\n"
 
 
-def publish_built_warehouse(paths: DataPaths,
-                            expected_load_id: str | None = None) -> PublishResult:
+def publish_built_warehouse(paths: DataPaths, expected_load_id: str | None = None,
+                            reused: bool = False) -> PublishResult:
     """Publish the working warehouse of the build that just passed (see module doc); when
-    expected_load_id is given, only if the warehouse was built from that load."""
-    build = passed_build(paths)
+    expected_load_id is given, only if the warehouse was built from that load. `reused`:
+    the build is an earlier one, checked reusable (chemsafe.build_stamp)."""
+    build = replace(passed_build(paths), reused=reused)
     with exclusive_lock(paths.publish_lock):
         _remove_leftovers(paths)
         now = datetime.now(UTC)
@@ -274,11 +307,11 @@ def install_semantic_manifest(paths: DataPaths, project: Path | None = None) -> 
 
 
 def publish_and_report(paths: DataPaths, command: str = "publish",
-                       load_id: str | None = None) -> int:
+                       load_id: str | None = None, reused: bool = False) -> int:
     """Publish (only the load `load_id`, when given) and print where everything is; an
     exit code for the CLI. `command` is the sub-command named in error messages."""
     try:
-        result = publish_built_warehouse(paths, load_id)
+        result = publish_built_warehouse(paths, load_id, reused)
     except (PublishError, DocsError, duckdb.Error, OSError) as exc:
         if isinstance(exc, OSError):
             reason = os_error_text(exc, paths.root)
