@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -19,9 +20,29 @@ DEMO_EXTRACTS = PROJECT_ROOT / "demo" / "extracts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# dbt's partial-parse cache of this checkout, written once per test session (parse_cache):
+# a data directory a test starts from scratch gets a copy, so its first dbt command parses
+# only what changed (nothing) instead of the whole project, as any later command in a
+# data directory does (chemsafe.dbt_runner.run_dbt keeps the profile the same for all).
+PARSE_CACHE: list[Path] = []
+
+
+def seed_parse_cache(data_dir: Path) -> None:
+    """Give a new data directory the session's dbt parse cache (see PARSE_CACHE)."""
+    from chemsafe.dbt_runner import PARTIAL_PARSE, PROJECT_MARK
+
+    target = data_dir / "dbt" / "target"
+    if not PARSE_CACHE or (target / PARTIAL_PARSE).exists():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PARSE_CACHE[0], target / PARTIAL_PARSE)
+    (target / PROJECT_MARK).write_text(str(PROJECT_ROOT.resolve()) + "\n", encoding="utf-8")
+
+
 def chemsafe(data_dir: Path, *args: str, check: bool = True,
              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed `chemsafe` command with its data directory at data_dir."""
+    seed_parse_cache(data_dir)
     run_env = dict(os.environ)
     run_env["CHEMSAFE_DATA_DIR"] = str(data_dir)
     run_env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
@@ -52,22 +73,88 @@ def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list
         return con.execute(sql, params or []).fetchall()
 
 
+def shared_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+                 make: Callable[[Path], None]) -> Path:
+    """A data directory that make(data_dir) fills once per test session; read it or copy
+    it (private_copy), never change it.
+
+    With pytest-xdist every worker has its own session: the first worker to get here runs
+    make() in the folder the workers share (under a file lock, so the other waits instead
+    of building the same thing again). A failed make() leaves nothing behind, so the next
+    worker tries again and fails with its own error."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base
+    built = shared / f"shared-{name}"
+    with open(shared / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (built / "DONE").exists():
+                shutil.rmtree(built, ignore_errors=True)
+                make(built / "data")
+                (built / "DONE").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return built / "data"
+
+
+def private_copy(template: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A copy of a shared data directory to work in (links kept: they are relative)."""
+    private = tmp_path_factory.mktemp(name) / "data"
+    shutil.copytree(template, private, symlinks=True)
+    return private
+
+
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+                    make: Callable[[Path], None]) -> Path:
+    """A private copy of shared_build(...)."""
+    return private_copy(shared_build(tmp_path_factory, worker_id, name, make),
+                        tmp_path_factory, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parse_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """dbt parse of the project once per session, for seed_parse_cache."""
+    from chemsafe.dbt_runner import PARTIAL_PARSE, run_dbt
+    from chemsafe.paths import DataPaths
+
+    def parse(folder: Path) -> None:
+        folder.mkdir(parents=True)
+        if run_dbt(DataPaths(folder), ["parse"]) != 0:
+            raise AssertionError("dbt parse of the project failed (see the output above)")
+
+    data_dir = shared_build(tmp_path_factory, worker_id, "parse", parse)
+    PARSE_CACHE[:] = [data_dir / "dbt" / "target" / PARTIAL_PARSE]
+    return PARSE_CACHE[0]
+
+
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
     """The demo extracts through the main job (ingest, dbt build, publish), once for the
-    whole session; the working warehouse file."""
-    data_dir = tmp_path_factory.mktemp("demo-data")
-    chemsafe(data_dir, "run", "--extracts", str(DEMO_EXTRACTS))
+    whole session (shared_data_dir); the working warehouse file of this worker's copy."""
+    data_dir = shared_data_dir(
+        tmp_path_factory, worker_id, "demo-run",
+        lambda folder: chemsafe(folder, "run", "--extracts", str(DEMO_EXTRACTS)) and None)
     yield data_dir / "chemsafe.duckdb"
 
 
 @pytest.fixture(scope="session")
-def kpi_small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def kpi_small_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The hand-built extract set tests/fixtures/kpi_small ingested and built once for the
     session: the KPI and field-checklist tests compare it with figures worked out by hand
     from its rows."""
-    data_dir = tmp_path_factory.mktemp("kpi-small-data")
-    return build_warehouse(FIXTURES / "kpi_small", data_dir)
+    data_dir = shared_data_dir(
+        tmp_path_factory, worker_id, "kpi-small",
+        lambda folder: build_warehouse(FIXTURES / "kpi_small", folder) and None)
+    return data_dir / "chemsafe.duckdb"
+
+
+@pytest.fixture(scope="session")
+def reconciliation_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """tests/fixtures/reconciliation ingested and built (not published) once for the
+    session: a shared data directory, to copy (private_copy) before working in it."""
+    return shared_build(
+        tmp_path_factory, worker_id, "reconciliation-build",
+        lambda folder: build_warehouse(FIXTURES / "reconciliation", folder) and None)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from chemsafe.mutants import REGISTER, RegisterError, flip, load_register, mutants_of
+from chemsafe.mutants import (
+    REGISTER,
+    Entry,
+    Mutant,
+    RegisterError,
+    flip,
+    load_register,
+    mutants_of,
+    shards,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,3 +68,17 @@ def test_flip_refuses_code_with_no_or_two_comparisons() -> None:
         flip("a = b")
     with pytest.raises(RegisterError):
         flip("a >= b and c <= d")
+
+
+def test_shards_split_the_mutants_evenly_and_keep_every_entry_once() -> None:
+    def entry(name: str, count: int) -> tuple[Entry, list[Mutant]]:
+        return (Entry(id=name, boundary="", tests=["dbt:x"]),
+                [Mutant(name, "f.sql", 1, "a > b", "a >= b")] * count)
+
+    planned = [entry("a", 1), entry("b", 3), entry("c", 1), entry("d", 1), entry("e", 2)]
+    # By hand, largest first, each to the shard with fewest mutants (ties: the first):
+    # b (3) -> shard 1; e (2) -> shard 2; a -> shard 2 (2 -> 3); c -> shard 1 (tie at 3,
+    # 3 -> 4); d -> shard 2 (3 -> 4).
+    assert shards(planned, 2) == [["b", "c"], ["e", "a", "d"]]
+    assert shards(planned, 1) == [["b", "e", "a", "c", "d"]]
+    assert shards(planned[:1], 2) == [["a"]]  # no empty shard

@@ -104,7 +104,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     for quarter in QUARTERS:
         result = chemsafe(data_dir, "reconcile", "--quarter", quarter, check=False)
         assert result.returncode in (0, 1), result.stderr
-    chemsafe(data_dir, "publish")
+    chemsafe(data_dir, "publish", "--reuse-build")
     return DataPaths(data_dir)
 
 

@@ -55,7 +55,7 @@ def paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     reconciled = chemsafe(data_dir, "reconcile", "--quarter", "2026-Q2", env=env(KEY_A),
                           check=False)
     assert reconciled.returncode in (0, 1), reconciled.stderr
-    chemsafe(data_dir, "publish", env=env(KEY_A))
+    chemsafe(data_dir, "publish", "--reuse-build", env=env(KEY_A))
     return DataPaths(data_dir)
 
 

@@ -1,7 +1,7 @@
 """`chemsafe reconcile` end to end on tests/fixtures/reconciliation, against values worked
 out BY HAND from the fixture rows (see its README.md for the rows at a glance).
 
-The fixture is ingested and dbt-built once (conftest.build_warehouse), then reconciled
+The fixture is ingested and dbt-built once (conftest.reconciliation_build), then reconciled
 through the real command for 2026-Q1 (clean), 2026-Q2 (every kind of mismatch) and the
 default quarter (the latest, 2026-Q3: an escalation and 211 exceptions of one control).
 Tolerance (kpi_spec): max(1 kg, rel_tol x quantity), rel_tol 2 %, 0.5 % for the
@@ -39,9 +39,9 @@ from conftest import (
     FIXTURES,
     PROJECT_ROOT,
     assert_marts_unchanged,
-    build_warehouse,
     chemsafe,
     copy_project,
+    private_copy,
     query,
 )
 from pngread import first_line_glyphs, read_png
@@ -179,9 +179,10 @@ class Reconciled:
 
 
 @pytest.fixture(scope="module")
-def rec(tmp_path_factory: pytest.TempPathFactory) -> Reconciled:
-    data_dir = tmp_path_factory.mktemp("reconciliation")
-    warehouse = build_warehouse(FIXTURE, data_dir)
+def rec(reconciliation_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Reconciled:
+    # The fixture ingested and built once for the session (conftest), in a copy of our own.
+    data_dir = private_copy(reconciliation_build, tmp_path_factory, "reconciliation")
+    warehouse = data_dir / "chemsafe.duckdb"
     runs = {Q1: reconcile(data_dir, "--quarter", Q1), Q2: reconcile(data_dir, "--quarter", Q2),
             Q3: reconcile(data_dir)}  # no --quarter: the latest quarter of the warehouse
     return Reconciled(data_dir, warehouse, runs)
@@ -516,7 +517,7 @@ def test_report_names_hashes_run_metadata_sample_rule_and_sign_off(rec: Reconcil
 def test_every_printed_sql_runs_on_the_published_serving_file(rec: Reconciled) -> None:
     # The auditor receives the serving file, not the working warehouse: each SQL of each
     # report, as printed, gives exactly the control's exceptions there.
-    chemsafe(rec.data_dir, "publish")
+    chemsafe(rec.data_dir, "publish", "--reuse-build")
     serving = rec.data_dir / "serving" / "chemsafe_serving.duckdb"
     for quarter in (Q1, Q2, Q3):
         text = rec.report(quarter).read_text(encoding="utf-8")

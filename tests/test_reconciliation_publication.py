@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from chemsafe.paths import DataPaths
-from conftest import FIXTURES, chemsafe, query
+from conftest import FIXTURES, chemsafe, private_copy, query
 
 DROP = FIXTURES / "reconciliation"
 QUARTER = "2026-Q2"
@@ -57,11 +58,10 @@ def reconcile(paths: DataPaths) -> None:
 
 
 @pytest.fixture(scope="module")
-def loads(tmp_path_factory: pytest.TempPathFactory) -> Loads:
-    paths = DataPaths(tmp_path_factory.mktemp("two-loads"))
-    chemsafe(paths.root, "ingest", str(DROP))
+def loads(reconciliation_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Loads:
+    # Load A: the fixture ingested and built once for the session (conftest), copied.
+    paths = DataPaths(private_copy(reconciliation_build, tmp_path_factory, "two-loads"))
     load_a = current_load(paths)
-    chemsafe(paths.root, "build")
     reconcile(paths)
     chemsafe(paths.root, "ingest", str(DROP))
     load_b = current_load(paths)
@@ -97,7 +97,7 @@ def test_publication_json_and_output_say_what_was_withheld(loads: Loads) -> None
 def test_reconciling_load_b_then_publishing_carries_its_results(loads: Loads) -> None:
     paths = loads.paths
     reconcile(paths)
-    published = chemsafe(paths.root, "publish").stdout
+    published = chemsafe(paths.root, "publish", "--reuse-build").stdout
     assert f"reconciliation results of load {loads.load_b}: {QUARTER}" in published
     assert query(paths.serving_db, "select quarter, load_id from audit.reconciliation_runs") \
         == [(QUARTER, loads.load_b)]

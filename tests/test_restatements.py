@@ -200,7 +200,7 @@ def test_publication_json_output_and_dashboard_count_them(scenario: Scenario) ->
 
 def test_the_log_keeps_its_history_across_publications(scenario: Scenario) -> None:
     # Publishing again (same load, nothing restated) keeps the earlier rows.
-    chemsafe(scenario.paths.root, "publish")
+    chemsafe(scenario.paths.root, "publish", "--reuse-build")
     serving = scenario.paths.serving_db
     (latest,) = query(serving, "select publication_id from audit.publication")[0]
     assert latest != scenario.corrected_publication
