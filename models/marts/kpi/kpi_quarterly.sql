@@ -3,11 +3,18 @@
     company-wide row (site_id NULL) computed from the events, never averaged. For KPIs with a
     denominator value = numerator / denominator, NULL when the denominator is 0 or NULL; for
     counts and sums the denominator is NULL and value = numerator. A period or site with no
-    activity still has its rows (numerator 0). Each KPI's events are computed in
+    activity still has its rows (numerator 0). The KPIs and their units are the definition
+    sheets (reference seed kpi_definitions); each KPI's events are computed in
     models/intermediate/kpi/int_kpi_events__<family>.sql (family: see kpi_definitions). -#}
 with events as (
 
     select * from {{ ref('fct_kpi_events') }}
+
+),
+
+definitions as (
+
+    select * from {{ ref('kpi_definitions') }}
 
 ),
 
@@ -37,13 +44,11 @@ base_quarters as (
 
 catalog as (
 
-    {%- for kpi in implemented_kpis() %}
     select
-        '{{ kpi.code }}' as kpi_code,
-        '{{ kpi.unit }}' as unit,
-        {{ 'true' if kpi.unit in additive_units() else 'false' }} as is_additive
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+        kpi_code,
+        unit,
+        unit in ('{{ additive_units() | join("', '") }}') as is_additive
+    from definitions
 
 ),
 
