@@ -2,9 +2,9 @@
     months) and ECO_VALUE_PER_CHEM (value_added_krw_m / (hazardous_chem_use_kg / 1000)).
     Production months are the events. ECO_FACTOR_INDEX is a ratio of two quarters' values,
     not a sum of events: it is assembled in kpi_quarterly from ECO_VALUE_PER_CHEM and the
-    base-year quarter (int_eco_base_year_values); its drill-down events are listed here
-    (months of the quarter in the numerator, months of the base-year quarter in the
-    denominator), each with its value added (numerator_value) and hazardous chemical use in
+    base-year quarter's value (int_eco_base_value_per_chem); its drill-down events are
+    listed here (months of the quarter in the numerator, months of the base-year quarter,
+    int_eco_base_months, in the denominator), each with its value added (numerator_value) and hazardous chemical use in
     tonnes (denominator_value): the index of any span of quarters is
     (sum over in_numerator rows of numerator_value / of denominator_value) /
     (the same over in_denominator rows), which the semantic layer computes. These values
@@ -21,9 +21,9 @@ quarters as (
 
 ),
 
-base_quarters as (
+base_months as (
 
-    select * from {{ ref('int_eco_base_quarters') }}
+    select * from {{ ref('int_eco_base_months') }}
 
 ),
 
@@ -35,18 +35,6 @@ months_in_quarter as (
     from production
     inner join quarters
         on {{ in_quarter('quarters', 'production.month') }}
-
-),
-
-base_months as (
-
-    select
-        production.*,
-        base_quarters.period
-    from production
-    inner join base_quarters
-        on production.month >= base_quarters.base_quarter_start
-        and production.month <= base_quarters.base_quarter_end
 
 ),
 
