@@ -40,7 +40,13 @@ high_tier_engagements as (
         facilities.site_id,
         engagements.start_on,
         quarters.period
-    {{ from_high_tier_facility_events('engagements', 'start_on') }}
+    from engagements
+    inner join quarters
+        on {{ in_quarter('quarters', 'engagements.start_on') }}
+    inner join facilities
+        on engagements.facility_id = facilities.facility_id
+    inner join tier_history
+        on {{ high_tier_on('tier_history', 'engagements.facility_id', 'engagements.start_on') }}
 
 ),
 

@@ -41,7 +41,13 @@ high_tier_changes as (
             and changes.effect_verified_on <= {{ dbt.dateadd('day', 30, 'changes.implemented_on') }},
             false
         ) as is_verified_within_30d
-    {{ from_high_tier_facility_events('changes', 'implemented_on') }}
+    from changes
+    inner join quarters
+        on {{ in_quarter('quarters', 'changes.implemented_on') }}
+    inner join facilities
+        on changes.facility_id = facilities.facility_id
+    inner join tier_history
+        on {{ high_tier_on('tier_history', 'changes.facility_id', 'changes.implemented_on') }}
 
 ),
 

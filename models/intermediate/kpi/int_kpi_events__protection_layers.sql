@@ -37,7 +37,13 @@ high_tier_checks as (
         checks.performed_on is not null
             and checks.performed_on <= quarters.quarter_end as is_performed,
         coalesce(checks.function_tested, false) as is_function_tested
-    {{ from_high_tier_facility_events('checks', 'scheduled_on') }}
+    from checks
+    inner join quarters
+        on {{ in_quarter('quarters', 'checks.scheduled_on') }}
+    inner join facilities
+        on checks.facility_id = facilities.facility_id
+    inner join tier_history
+        on {{ high_tier_on('tier_history', 'checks.facility_id', 'checks.scheduled_on') }}
 
 ),
 
