@@ -4,7 +4,10 @@
       in_denominator, in_numerator, numerator_value, denominator_value
     kpi_quarterly sums numerator_value and denominator_value per period and site, and per
     period for the company (from the events, never averaged), and fct_kpi_events exposes
-    the rows for drill-down. -#}
+    the rows for drill-down. Call it with named arguments (kpi_code='...', period='period',
+    ..., denominator_value=1): eleven positional SQL snippets such as 'null', 'true', 1
+    cannot be read or reviewed. Each argument but kpi_code and event_type (written as
+    string literals) is a SQL expression. -#}
 {% macro kpi_event(kpi_code, period, site_id, event_type, event_id, event_date, facility_id,
                    in_denominator, in_numerator, numerator_value, denominator_value) -%}
     select

@@ -77,9 +77,12 @@ assessed as (
 
 final as (
 
-    {{ kpi_event('LEAD_CONTRACTOR_PREASSESS', 'period', 'site_id', 'contractor_engagement',
-                 'engagement_id', 'start_on', 'facility_id', 'true',
-                 'has_valid_pre_assessment', flag('has_valid_pre_assessment'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_CONTRACTOR_PREASSESS', period='period', site_id='site_id',
+        event_type='contractor_engagement', event_id='engagement_id', event_date='start_on',
+        facility_id='facility_id', in_denominator='true',
+        in_numerator='has_valid_pre_assessment',
+        numerator_value=flag('has_valid_pre_assessment'), denominator_value=1) }}
     from assessed
 
 )

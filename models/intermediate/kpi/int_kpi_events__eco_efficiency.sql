@@ -40,34 +40,49 @@ months_in_quarter as (
 
 intensity_events as (
 
-    {{ kpi_event('ECO_CHEM_INTENSITY', 'period', 'site_id', 'production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'true', 'hazardous_chem_use_kg', 'production_t') }}
+    {{ kpi_event(
+        kpi_code='ECO_CHEM_INTENSITY', period='period', site_id='site_id',
+        event_type='production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='true', in_numerator='true',
+        numerator_value='hazardous_chem_use_kg', denominator_value='production_t') }}
     from months_in_quarter
 
 ),
 
 value_events as (
 
-    {{ kpi_event('ECO_VALUE_PER_CHEM', 'period', 'site_id', 'production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'true', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
+    {{ kpi_event(
+        kpi_code='ECO_VALUE_PER_CHEM', period='period', site_id='site_id',
+        event_type='production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='true', in_numerator='true',
+        numerator_value='value_added_krw_m',
+        denominator_value='hazardous_chem_use_kg / 1000.0') }}
     from months_in_quarter
 
 ),
 
 factor_events as (
 
-    {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'false', 'true', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
+    {{ kpi_event(
+        kpi_code='ECO_FACTOR_INDEX', period='period', site_id='site_id',
+        event_type='production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='false', in_numerator='true',
+        numerator_value='value_added_krw_m',
+        denominator_value='hazardous_chem_use_kg / 1000.0') }}
     from months_in_quarter
 
     union all
 
-    {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'base_year_production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'false', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
+    {{ kpi_event(
+        kpi_code='ECO_FACTOR_INDEX', period='period', site_id='site_id',
+        event_type='base_year_production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='true', in_numerator='false',
+        numerator_value='value_added_krw_m',
+        denominator_value='hazardous_chem_use_kg / 1000.0') }}
     from base_months
 
 ),
