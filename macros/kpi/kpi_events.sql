@@ -4,7 +4,10 @@
       in_denominator, in_numerator, numerator_value, denominator_value
     kpi_quarterly sums numerator_value and denominator_value per period and site, and per
     period for the company (from the events, never averaged), and fct_kpi_events exposes
-    the rows for drill-down. -#}
+    the rows for drill-down. Call it with named arguments (kpi_code='...', period='period',
+    ..., denominator_value=1): eleven positional SQL snippets such as 'null', 'true', 1
+    cannot be read or reviewed. Each argument but kpi_code and event_type (written as
+    string literals) is a SQL expression. -#}
 {% macro kpi_event(kpi_code, period, site_id, event_type, event_id, event_date, facility_id,
                    in_denominator, in_numerator, numerator_value, denominator_value) -%}
     select
@@ -48,21 +51,14 @@
     sum(cast({{ expr }} as decimal(38, 12)))
 {%- endmacro %}
 
-{#- "Facility events of a quarter at HIGH-tier facilities": the FROM clause shared by the
-    HIGH-tier leading indicators (protection layers, management of change, contractors).
-    Joins `events` (a CTE with facility_id and the event date column `on_date`) to its
-    reporting quarter (alias quarters), its facility's site (alias facilities) and the
-    facility's tier on that date (alias tier_history, facility_tier_on), keeping HIGH
-    (unassessed counts as HIGH in the tier history). The model imports the three CTEs. -#}
-{% macro from_high_tier_facility_events(events, on_date) -%}
-    from {{ events }}
-    inner join quarters
-        on {{ in_quarter('quarters', events ~ '.' ~ on_date) }}
-    inner join facilities
-        on {{ events }}.facility_id = facilities.facility_id
-    inner join tier_history
-        on {{ facility_tier_on('tier_history', events ~ '.facility_id', events ~ '.' ~ on_date) }}
-    where tier_history.risk_tier = 'HIGH'
+{#- "Facility F is HIGH-tier on date d": join condition to int_facility_tier_history
+    (facility_tier_on, keeping the HIGH interval; an unassessed facility is HIGH there) for
+    the HIGH-tier leading indicators (protection layers, management of change, contractors).
+    The model joins its events to their quarter (in_quarter), their facility's site and the
+    tier history itself, so its FROM clause shows what it reads. -#}
+{% macro high_tier_on(history_alias, facility_id, on_date) -%}
+    {{ facility_tier_on(history_alias, facility_id, on_date) }}
+    and {{ history_alias }}.risk_tier = 'HIGH'
 {%- endmacro %}
 
 {#- Sums of numerator_value and denominator_value of `events` per (keys..., site_id) and,

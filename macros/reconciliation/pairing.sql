@@ -1,8 +1,9 @@
 {#- Record-level pairing of a system side and a field side (the self-inspection and training
     reconciliations). Records sharing a key are paired one to one in id order: each side
-    numbers its records per key (pair_rank), and the two sides are full-outer-joined on the
-    key plus pair_rank, so every record appears on exactly one line. The sides are CTEs
-    named system_records and field_records with the same key column names. -#}
+    numbers its records per key (pair_rank), and the model full-outer-joins the two sides on
+    the key plus pair_rank (paired_on), so every record appears on exactly one line. The
+    macros only write expressions over the two relations the model names; the model writes
+    its own FROM and JOIN. -#}
 
 {#- The number of a record among those of its side with the same key, in id order. -#}
 {% macro pair_rank(keys, order_by) -%}
@@ -10,21 +11,18 @@
 {%- endmacro %}
 
 {#- Select items: the line's key and pair_rank, from whichever side has the record. -#}
-{% macro paired_keys(keys) -%}
+{% macro paired_keys(system_alias, field_alias, keys) -%}
     {%- for key in keys + ['pair_rank'] %}
-        coalesce(system_records.{{ key }}, field_records.{{ key }}) as {{ key }}{{ ',' if not loop.last }}
+        coalesce({{ system_alias }}.{{ key }}, {{ field_alias }}.{{ key }}) as {{ key }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 
-{#- The full outer join of the two sides. -#}
-{% macro full_outer_join_paired(keys) -%}
-    from system_records
-    full outer join field_records
-        on
-        {%- for key in keys %}
-        system_records.{{ key }} = field_records.{{ key }} and
-        {%- endfor %}
-        system_records.pair_rank = field_records.pair_rank
+{#- Join condition of the full outer join of the two sides: the same key and pair_rank. -#}
+{% macro paired_on(system_alias, field_alias, keys) -%}
+    {%- for key in keys %}
+    {{ system_alias }}.{{ key }} = {{ field_alias }}.{{ key }} and
+    {%- endfor %}
+    {{ system_alias }}.pair_rank = {{ field_alias }}.pair_rank
 {%- endmacro %}
 
 {#- matched, missing_in_field (in the system only) or missing_in_system (field only). -#}

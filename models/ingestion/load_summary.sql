@@ -14,9 +14,10 @@ with manifest as (
 
     select
         '{{ extract.file }}.csv' as source_file,
-        sum(_copies) as parsed_records,
-        sum(_copies - 1) as duplicates_collapsed,
-        sum(case when rejection_reason is null then 1 else 0 end) as rows_accepted
+        cast(sum(_copies) as {{ dbt.type_bigint() }}) as parsed_records,
+        cast(sum(_copies - 1) as {{ dbt.type_bigint() }}) as duplicates_collapsed,
+        cast(sum(case when rejection_reason is null then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as rows_accepted
     from {{ ref(extract.check_model) }}
 
 ),
@@ -37,7 +38,8 @@ rejections as (
         source_file,
         count(*) as rows_rejected,
         {%- for reason in contract_reason_codes() %}
-        sum(case when reason_code = '{{ reason }}' then 1 else 0 end) as rejected_{{ reason }}{{ ',' if not loop.last }}
+        cast(sum(case when reason_code = '{{ reason }}' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as rejected_{{ reason }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ ref('quarantine') }}
     group by source_file

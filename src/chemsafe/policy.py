@@ -10,24 +10,13 @@ written anywhere else).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from chemsafe.paths import project_root
+from chemsafe.seeds import seed_rows as _rows
 
 TIERS = ("LOW", "MEDIUM", "HIGH")
-
-
-def seeds_dir() -> Path:
-    return project_root() / "seeds" / "reference"
-
-
-def _rows(name: str, folder: Path | None) -> list[dict[str, str]]:
-    path = (folder or seeds_dir()) / f"{name}.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _in_force(row: dict[str, str], on: date) -> bool:

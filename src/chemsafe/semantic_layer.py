@@ -22,14 +22,13 @@ definition sheet changes, and a test fails while the committed file differs.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-DEFINITIONS = Path("seeds") / "reference" / "kpi_definitions.csv"
-DISCLOSURE_ITEMS = Path("seeds") / "reference" / "disclosure_items.csv"
+from chemsafe.seeds import seed_rows, seeds_dir
+
 METRICS_PATH = Path("models") / "marts" / "semantic" / "_semantic__metrics.yml"
 KPI_DIMENSION = "{{ Dimension('kpi_event__kpi_code') }}"
 T4Q_WINDOW = "4 quarters"
@@ -51,14 +50,13 @@ class Kpi:
 
 
 def load_kpis(root: Path) -> list[Kpi]:
-    with (root / DEFINITIONS).open(encoding="utf-8", newline="") as handle:
-        return [Kpi(row["kpi_code"], row["name_en"], row["unit"], row["rollup_rule"])
-                for row in csv.DictReader(handle)]
+    return [Kpi(row["kpi_code"], row["name_en"], row["unit"], row["rollup_rule"])
+            for row in seed_rows("kpi_definitions", seeds_dir(root))]
 
 
 def disclosure_kpis(root: Path) -> list[str]:
-    with (root / DISCLOSURE_ITEMS).open(encoding="utf-8", newline="") as handle:
-        rows = sorted(csv.DictReader(handle), key=lambda row: int(row["display_order"]))
+    rows = sorted(seed_rows("disclosure_items", seeds_dir(root)),
+                  key=lambda row: int(row["display_order"]))
     return [row["kpi_code"] for row in rows if row["kpi_code"]]
 
 

@@ -1,12 +1,10 @@
--- Every KPI the models compute (implemented_kpis, kept equal to kpi_definitions by
--- assert_kpi_definitions_match_implementation) maps to exactly one compliance item in
--- compliance_indicator_map. Returns each KPI mapped zero or several times.
+-- Every KPI with a definition sheet (reference seed kpi_definitions: the KPIs kpi_quarterly
+-- reports; assert_kpi_definitions_match_implementation holds it equal to what the models
+-- compute) maps to exactly one compliance item in compliance_indicator_map. Returns each
+-- KPI mapped zero or several times.
 with implemented as (
 
-    {%- for kpi in implemented_kpis() %}
-    select '{{ kpi.code }}' as kpi_code
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    select kpi_code from {{ ref('kpi_definitions') }}
 
 ),
 

@@ -2,10 +2,7 @@
 -- (reference seed kpi_definitions) names: int_kpi_events__<family>. One check across the
 -- models against the seed, instead of a test per model restating the codes its own SQL
 -- writes. Returns every (events model, kpi_code) that breaks it.
-{%- set families = [] -%}
-{%- for kpi in implemented_kpis() -%}
-    {%- if kpi.family not in families -%}{%- do families.append(kpi.family) -%}{%- endif -%}
-{%- endfor %}
+{%- set families = kpi_event_families() %}
 with definitions as (
 
     select kpi_code, family from {{ ref('kpi_definitions') }}

@@ -26,16 +26,22 @@ actions_in_quarter as (
 
 action_events as (
 
-    {{ kpi_event('LAG_ADMIN_ACTIONS', 'period', 'site_id', 'admin_action', 'action_id',
-                 'issued_on', 'null', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_ADMIN_ACTIONS', period='period', site_id='site_id',
+        event_type='admin_action', event_id='action_id', event_date='issued_on',
+        facility_id='null', in_denominator='null', in_numerator='true', numerator_value=1,
+        denominator_value='null') }}
     from actions_in_quarter
 
 ),
 
 fine_events as (
 
-    {{ kpi_event('LAG_FINES_KRW', 'period', 'site_id', 'admin_action', 'action_id',
-                 'issued_on', 'null', 'null', 'true', 'coalesce(amount_krw, 0)', 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_FINES_KRW', period='period', site_id='site_id', event_type='admin_action',
+        event_id='action_id', event_date='issued_on', facility_id='null', in_denominator='null',
+        in_numerator='true', numerator_value='coalesce(amount_krw, 0)',
+        denominator_value='null') }}
     from actions_in_quarter
     where action_type = 'FINE'
 

@@ -40,7 +40,13 @@ high_tier_engagements as (
         facilities.site_id,
         engagements.start_on,
         quarters.period
-    {{ from_high_tier_facility_events('engagements', 'start_on') }}
+    from engagements
+    inner join quarters
+        on {{ in_quarter('quarters', 'engagements.start_on') }}
+    inner join facilities
+        on engagements.facility_id = facilities.facility_id
+    inner join tier_history
+        on {{ high_tier_on('tier_history', 'engagements.facility_id', 'engagements.start_on') }}
 
 ),
 
@@ -71,9 +77,12 @@ assessed as (
 
 final as (
 
-    {{ kpi_event('LEAD_CONTRACTOR_PREASSESS', 'period', 'site_id', 'contractor_engagement',
-                 'engagement_id', 'start_on', 'facility_id', 'true',
-                 'has_valid_pre_assessment', flag('has_valid_pre_assessment'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_CONTRACTOR_PREASSESS', period='period', site_id='site_id',
+        event_type='contractor_engagement', event_id='engagement_id', event_date='start_on',
+        facility_id='facility_id', in_denominator='true',
+        in_numerator='has_valid_pre_assessment',
+        numerator_value=flag('has_valid_pre_assessment'), denominator_value=1) }}
     from assessed
 
 )

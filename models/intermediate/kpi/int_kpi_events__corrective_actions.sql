@@ -84,17 +84,22 @@ due_in_quarter as (
 
 all_source_events as (
 
-    {{ kpi_event('LEAD_CA_COMPLETION', 'period', 'site_id', 'corrective_action', 'action_id',
-                 'due_on', 'facility_id', 'true', 'is_on_time', flag('is_on_time'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_CA_COMPLETION', period='period', site_id='site_id',
+        event_type='corrective_action', event_id='action_id', event_date='due_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='is_on_time',
+        numerator_value=flag('is_on_time'), denominator_value=1) }}
     from due_in_quarter
 
 ),
 
 drill_source_events as (
 
-    {{ kpi_event('LEAD_DRILL_CA_COMPLETION', 'period', 'site_id', 'corrective_action',
-                 'action_id', 'due_on', 'facility_id', 'true', 'is_on_time',
-                 flag('is_on_time'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_DRILL_CA_COMPLETION', period='period', site_id='site_id',
+        event_type='corrective_action', event_id='action_id', event_date='due_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='is_on_time',
+        numerator_value=flag('is_on_time'), denominator_value=1) }}
     from due_in_quarter
     where source_type = 'DRILL'
 

@@ -29,16 +29,21 @@ drills_in_quarter as (
 
 adequacy_events as (
 
-    {{ kpi_event('LEAD_DRILL_ADEQUACY', 'period', 'site_id', 'drill', 'drill_id', 'drill_on',
-                 'null', 'true', 'is_adequate', flag('is_adequate'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_DRILL_ADEQUACY', period='period', site_id='site_id', event_type='drill',
+        event_id='drill_id', event_date='drill_on', facility_id='null', in_denominator='true',
+        in_numerator='is_adequate', numerator_value=flag('is_adequate'), denominator_value=1) }}
     from drills_in_quarter
 
 ),
 
 scenario_events as (
 
-    {{ kpi_event('LEAD_DRILL_HIGH_SCENARIO', 'period', 'site_id', 'drill', 'drill_id',
-                 'drill_on', 'null', 'true', 'is_high_scenario', flag('is_high_scenario'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_DRILL_HIGH_SCENARIO', period='period', site_id='site_id',
+        event_type='drill', event_id='drill_id', event_date='drill_on', facility_id='null',
+        in_denominator='true', in_numerator='is_high_scenario',
+        numerator_value=flag('is_high_scenario'), denominator_value=1) }}
     from drills_in_quarter
 
 ),

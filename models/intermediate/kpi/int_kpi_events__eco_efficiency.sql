@@ -2,9 +2,9 @@
     months) and ECO_VALUE_PER_CHEM (value_added_krw_m / (hazardous_chem_use_kg / 1000)).
     Production months are the events. ECO_FACTOR_INDEX is a ratio of two quarters' values,
     not a sum of events: it is assembled in kpi_quarterly from ECO_VALUE_PER_CHEM and the
-    base-year quarter (int_eco_base_year_values); its drill-down events are listed here
-    (months of the quarter in the numerator, months of the base-year quarter in the
-    denominator), each with its value added (numerator_value) and hazardous chemical use in
+    base-year quarter's value (int_eco_base_value_per_chem); its drill-down events are
+    listed here (months of the quarter in the numerator, months of the base-year quarter,
+    int_eco_base_months, in the denominator), each with its value added (numerator_value) and hazardous chemical use in
     tonnes (denominator_value): the index of any span of quarters is
     (sum over in_numerator rows of numerator_value / of denominator_value) /
     (the same over in_denominator rows), which the semantic layer computes. These values
@@ -21,9 +21,9 @@ quarters as (
 
 ),
 
-base_quarters as (
+base_months as (
 
-    select * from {{ ref('int_eco_base_quarters') }}
+    select * from {{ ref('int_eco_base_months') }}
 
 ),
 
@@ -38,48 +38,51 @@ months_in_quarter as (
 
 ),
 
-base_months as (
-
-    select
-        production.*,
-        base_quarters.period
-    from production
-    inner join base_quarters
-        on production.month >= base_quarters.base_quarter_start
-        and production.month <= base_quarters.base_quarter_end
-
-),
-
 intensity_events as (
 
-    {{ kpi_event('ECO_CHEM_INTENSITY', 'period', 'site_id', 'production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'true', 'hazardous_chem_use_kg', 'production_t') }}
+    {{ kpi_event(
+        kpi_code='ECO_CHEM_INTENSITY', period='period', site_id='site_id',
+        event_type='production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='true', in_numerator='true',
+        numerator_value='hazardous_chem_use_kg', denominator_value='production_t') }}
     from months_in_quarter
 
 ),
 
 value_events as (
 
-    {{ kpi_event('ECO_VALUE_PER_CHEM', 'period', 'site_id', 'production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'true', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
+    {{ kpi_event(
+        kpi_code='ECO_VALUE_PER_CHEM', period='period', site_id='site_id',
+        event_type='production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='true', in_numerator='true',
+        numerator_value='value_added_krw_m',
+        denominator_value='hazardous_chem_use_kg / 1000.0') }}
     from months_in_quarter
 
 ),
 
 factor_events as (
 
-    {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'false', 'true', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
+    {{ kpi_event(
+        kpi_code='ECO_FACTOR_INDEX', period='period', site_id='site_id',
+        event_type='production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='false', in_numerator='true',
+        numerator_value='value_added_krw_m',
+        denominator_value='hazardous_chem_use_kg / 1000.0') }}
     from months_in_quarter
 
     union all
 
-    {{ kpi_event('ECO_FACTOR_INDEX', 'period', 'site_id', 'base_year_production_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'false', 'value_added_krw_m', 'hazardous_chem_use_kg / 1000.0') }}
+    {{ kpi_event(
+        kpi_code='ECO_FACTOR_INDEX', period='period', site_id='site_id',
+        event_type='base_year_production_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='true', in_numerator='false',
+        numerator_value='value_added_krw_m',
+        denominator_value='hazardous_chem_use_kg / 1000.0') }}
     from base_months
 
 ),

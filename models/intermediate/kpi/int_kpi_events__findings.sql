@@ -100,8 +100,11 @@ closed_in_quarter as (
 
 nonconformity_events as (
 
-    {{ kpi_event('LAG_NONCONFORMITIES', 'period', 'site_id', 'finding', 'finding_id',
-                 'found_on', 'facility_id', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_NONCONFORMITIES', period='period', site_id='site_id',
+        event_type='finding', event_id='finding_id', event_date='found_on',
+        facility_id='facility_id', in_denominator='null', in_numerator='true',
+        numerator_value=1, denominator_value='null') }}
     from found_in_quarter
     where inspection_type in ('REGULAR_INSPECTION', 'SAFETY_DIAGNOSIS')
 
@@ -109,16 +112,22 @@ nonconformity_events as (
 
 major_ratio_events as (
 
-    {{ kpi_event('LAG_MAJOR_FINDING_RATIO', 'period', 'site_id', 'finding', 'finding_id',
-                 'found_on', 'facility_id', 'true', 'is_major', flag('is_major'), 1) }}
+    {{ kpi_event(
+        kpi_code='LAG_MAJOR_FINDING_RATIO', period='period', site_id='site_id',
+        event_type='finding', event_id='finding_id', event_date='found_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='is_major',
+        numerator_value=flag('is_major'), denominator_value=1) }}
     from found_in_quarter
 
 ),
 
 high_major_events as (
 
-    {{ kpi_event('LAG_HIGH_MAJOR_FINDINGS', 'period', 'site_id', 'finding', 'finding_id',
-                 'found_on', 'facility_id', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_HIGH_MAJOR_FINDINGS', period='period', site_id='site_id',
+        event_type='finding', event_id='finding_id', event_date='found_on',
+        facility_id='facility_id', in_denominator='null', in_numerator='true',
+        numerator_value=1, denominator_value='null') }}
     from found_in_quarter
     where is_major and risk_tier_on_found = 'HIGH'
 
@@ -126,16 +135,22 @@ high_major_events as (
 
 lead_time_events as (
 
-    {{ kpi_event('LAG_LEAD_TIME_HIGH_DAYS', 'period', 'site_id', 'finding', 'finding_id',
-                 'closed_on', 'facility_id', 'true', 'true', 'lead_time_days', 1) }}
+    {{ kpi_event(
+        kpi_code='LAG_LEAD_TIME_HIGH_DAYS', period='period', site_id='site_id',
+        event_type='finding', event_id='finding_id', event_date='closed_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='true',
+        numerator_value='lead_time_days', denominator_value=1) }}
     from closed_in_quarter
 
 ),
 
 open_risk_events as (
 
-    {{ kpi_event('LAG_OPEN_RISK_SCORE', 'period', 'site_id', 'open_finding', 'finding_id',
-                 'quarter_end', 'facility_id', 'null', 'true', 'finding_score', 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_OPEN_RISK_SCORE', period='period', site_id='site_id',
+        event_type='open_finding', event_id='finding_id', event_date='quarter_end',
+        facility_id='facility_id', in_denominator='null', in_numerator='true',
+        numerator_value='finding_score', denominator_value='null') }}
     from snapshots
 
 ),

@@ -52,16 +52,23 @@ high_hazard_lines as (
 
 final as (
 
-    {{ kpi_event('LEAD_INVENTORY_ACCURACY', 'quarter_period', 'site_id', 'inventory_line',
-                 "facility_id || '|' || cas_no || '@' || " ~ dbt.cast('reference_date', dbt.type_string()),
-                 'reference_date', 'facility_id', 'true', 'is_match', flag('is_match'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_INVENTORY_ACCURACY', period='quarter_period', site_id='site_id',
+        event_type='inventory_line',
+        event_id="facility_id || '|' || cas_no || '@' || " ~ dbt.cast('reference_date', dbt.type_string()),
+        event_date='reference_date', facility_id='facility_id', in_denominator='true',
+        in_numerator='is_match', numerator_value=flag('is_match'), denominator_value=1) }}
     from lines_at_quarter_end
 
     union all
 
-    {{ kpi_event('LEAD_HIGH_HAZARD_COVERAGE', 'quarter_period', 'site_id', 'inventory_line',
-                 "facility_id || '|' || cas_no || '@' || " ~ dbt.cast('reference_date', dbt.type_string()),
-                 'reference_date', 'facility_id', 'true', 'is_in_system', flag('is_in_system'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_HIGH_HAZARD_COVERAGE', period='quarter_period', site_id='site_id',
+        event_type='inventory_line',
+        event_id="facility_id || '|' || cas_no || '@' || " ~ dbt.cast('reference_date', dbt.type_string()),
+        event_date='reference_date', facility_id='facility_id', in_denominator='true',
+        in_numerator='is_in_system', numerator_value=flag('is_in_system'),
+        denominator_value=1) }}
     from high_hazard_lines
 
 )

@@ -41,24 +41,34 @@ high_tier_changes as (
             and changes.effect_verified_on <= {{ dbt.dateadd('day', 30, 'changes.implemented_on') }},
             false
         ) as is_verified_within_30d
-    {{ from_high_tier_facility_events('changes', 'implemented_on') }}
+    from changes
+    inner join quarters
+        on {{ in_quarter('quarters', 'changes.implemented_on') }}
+    inner join facilities
+        on changes.facility_id = facilities.facility_id
+    inner join tier_history
+        on {{ high_tier_on('tier_history', 'changes.facility_id', 'changes.implemented_on') }}
 
 ),
 
 approval_events as (
 
-    {{ kpi_event('LEAD_MOC_HIGH', 'period', 'site_id', 'moc_change', 'change_id',
-                 'implemented_on', 'facility_id', 'true', 'is_approved_before',
-                 flag('is_approved_before'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_MOC_HIGH', period='period', site_id='site_id', event_type='moc_change',
+        event_id='change_id', event_date='implemented_on', facility_id='facility_id',
+        in_denominator='true', in_numerator='is_approved_before',
+        numerator_value=flag('is_approved_before'), denominator_value=1) }}
     from high_tier_changes
 
 ),
 
 verification_events as (
 
-    {{ kpi_event('LEAD_MOC_VERIFIED_30D', 'period', 'site_id', 'moc_change', 'change_id',
-                 'implemented_on', 'facility_id', 'true', 'is_verified_within_30d',
-                 flag('is_verified_within_30d'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_MOC_VERIFIED_30D', period='period', site_id='site_id',
+        event_type='moc_change', event_id='change_id', event_date='implemented_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='is_verified_within_30d',
+        numerator_value=flag('is_verified_within_30d'), denominator_value=1) }}
     from high_tier_changes
 
 ),

@@ -54,8 +54,11 @@ hour_months as (
 
 tier1_events as (
 
-    {{ kpi_event('PSE_TIER1', 'period', 'site_id', 'process_safety_event', 'incident_id',
-                 'occurred_on', 'facility_id', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='PSE_TIER1', period='period', site_id='site_id',
+        event_type='process_safety_event', event_id='incident_id', event_date='occurred_on',
+        facility_id='facility_id', in_denominator='null', in_numerator='true',
+        numerator_value=1, denominator_value='null') }}
     from tier_events
     where pse_tier = 1
 
@@ -63,8 +66,11 @@ tier1_events as (
 
 tier2_events as (
 
-    {{ kpi_event('PSE_TIER2', 'period', 'site_id', 'process_safety_event', 'incident_id',
-                 'occurred_on', 'facility_id', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='PSE_TIER2', period='period', site_id='site_id',
+        event_type='process_safety_event', event_id='incident_id', event_date='occurred_on',
+        facility_id='facility_id', in_denominator='null', in_numerator='true',
+        numerator_value=1, denominator_value='null') }}
     from tier_events
     where pse_tier = 2
 
@@ -77,16 +83,21 @@ tier2_events as (
 
 {{ rate.code | lower }}_events as (
 
-    {{ kpi_event(rate.code, 'period', 'site_id', 'process_safety_event', 'incident_id',
-                 'occurred_on', 'facility_id', 'false', 'true', rate.numerator, 0) }}
+    {{ kpi_event(
+        kpi_code=rate.code, period='period', site_id='site_id',
+        event_type='process_safety_event', event_id='incident_id', event_date='occurred_on',
+        facility_id='facility_id', in_denominator='false', in_numerator='true',
+        numerator_value=rate.numerator, denominator_value=0) }}
     from tier_events
     where {{ rate.where }}
 
     union all
 
-    {{ kpi_event(rate.code, 'period', 'site_id', 'hours_month',
-                 "site_id || '@' || " ~ dbt.cast('month', dbt.type_string()), 'month', 'null',
-                 'true', 'false', 0, 'hours_worked') }}
+    {{ kpi_event(
+        kpi_code=rate.code, period='period', site_id='site_id', event_type='hours_month',
+        event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
+        event_date='month', facility_id='null', in_denominator='true', in_numerator='false',
+        numerator_value=0, denominator_value='hours_worked') }}
     from hour_months
 
 ),

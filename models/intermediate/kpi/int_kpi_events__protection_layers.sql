@@ -37,24 +37,34 @@ high_tier_checks as (
         checks.performed_on is not null
             and checks.performed_on <= quarters.quarter_end as is_performed,
         coalesce(checks.function_tested, false) as is_function_tested
-    {{ from_high_tier_facility_events('checks', 'scheduled_on') }}
+    from checks
+    inner join quarters
+        on {{ in_quarter('quarters', 'checks.scheduled_on') }}
+    inner join facilities
+        on checks.facility_id = facilities.facility_id
+    inner join tier_history
+        on {{ high_tier_on('tier_history', 'checks.facility_id', 'checks.scheduled_on') }}
 
 ),
 
 check_events as (
 
-    {{ kpi_event('LEAD_PL_CHECK_HIGH', 'period', 'site_id', 'protection_layer_check',
-                 'check_id', 'scheduled_on', 'facility_id', 'true', 'is_performed',
-                 flag('is_performed'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_PL_CHECK_HIGH', period='period', site_id='site_id',
+        event_type='protection_layer_check', event_id='check_id', event_date='scheduled_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='is_performed',
+        numerator_value=flag('is_performed'), denominator_value=1) }}
     from high_tier_checks
 
 ),
 
 function_test_events as (
 
-    {{ kpi_event('LEAD_PL_FUNCTION_TEST_HIGH', 'period', 'site_id', 'protection_layer_check',
-                 'check_id', 'scheduled_on', 'facility_id', 'true',
-                 'is_function_tested', flag('is_function_tested'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_PL_FUNCTION_TEST_HIGH', period='period', site_id='site_id',
+        event_type='protection_layer_check', event_id='check_id', event_date='scheduled_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='is_function_tested',
+        numerator_value=flag('is_function_tested'), denominator_value=1) }}
     from high_tier_checks
     where is_performed
 

@@ -29,8 +29,11 @@ incidents_in_quarter as (
 
 release_events as (
 
-    {{ kpi_event('LAG_RELEASES', 'period', 'site_id', 'incident', 'incident_id',
-                 'occurred_on', 'facility_id', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_RELEASES', period='period', site_id='site_id', event_type='incident',
+        event_id='incident_id', event_date='occurred_on', facility_id='facility_id',
+        in_denominator='null', in_numerator='true', numerator_value=1,
+        denominator_value='null') }}
     from incidents_in_quarter
     where is_release
 
@@ -38,8 +41,11 @@ release_events as (
 
 offsite_events as (
 
-    {{ kpi_event('LAG_RELEASES_OFFSITE', 'period', 'site_id', 'incident', 'incident_id',
-                 'occurred_on', 'facility_id', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_RELEASES_OFFSITE', period='period', site_id='site_id',
+        event_type='incident', event_id='incident_id', event_date='occurred_on',
+        facility_id='facility_id', in_denominator='null', in_numerator='true',
+        numerator_value=1, denominator_value='null') }}
     from incidents_in_quarter
     where is_release and is_offsite
 
@@ -47,8 +53,11 @@ offsite_events as (
 
 released_kg_events as (
 
-    {{ kpi_event('LAG_RELEASED_KG', 'period', 'site_id', 'incident', 'incident_id',
-                 'occurred_on', 'facility_id', 'null', 'true', 'released_kg', 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_RELEASED_KG', period='period', site_id='site_id', event_type='incident',
+        event_id='incident_id', event_date='occurred_on', facility_id='facility_id',
+        in_denominator='null', in_numerator='true', numerator_value='released_kg',
+        denominator_value='null') }}
     from incidents_in_quarter
     where is_release
 
@@ -56,8 +65,11 @@ released_kg_events as (
 
 reportable_events as (
 
-    {{ kpi_event('LAG_REPORTABLE', 'period', 'site_id', 'incident', 'incident_id',
-                 'occurred_on', 'facility_id', 'null', 'true', 1, 'null') }}
+    {{ kpi_event(
+        kpi_code='LAG_REPORTABLE', period='period', site_id='site_id', event_type='incident',
+        event_id='incident_id', event_date='occurred_on', facility_id='facility_id',
+        in_denominator='null', in_numerator='true', numerator_value=1,
+        denominator_value='null') }}
     from incidents_in_quarter
     where legally_reportable
 

@@ -41,9 +41,12 @@ active_facilities as (
 
 final as (
 
-    {{ kpi_event('LEAD_RA_CURRENT', 'period', 'site_id', 'active_facility',
-                 "facility_id || '@' || " ~ dbt.cast('quarter_end', dbt.type_string()),
-                 'quarter_end', 'facility_id', 'true', 'is_current', flag('is_current'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_RA_CURRENT', period='period', site_id='site_id',
+        event_type='active_facility',
+        event_id="facility_id || '@' || " ~ dbt.cast('quarter_end', dbt.type_string()),
+        event_date='quarter_end', facility_id='facility_id', in_denominator='true',
+        in_numerator='is_current', numerator_value=flag('is_current'), denominator_value=1) }}
     from active_facilities
 
 )

@@ -111,20 +111,26 @@ facility_weeks as (
 
 coverage_events as (
 
-    {{ kpi_event('LEAD_SELF_INSPECTION_COVERAGE', 'period', 'site_id', 'facility_week',
-                 "facility_id || '@' || " ~ dbt.cast('week_start', dbt.type_string()),
-                 'week_start', 'facility_id', 'true', 'is_covered', flag('is_covered'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_SELF_INSPECTION_COVERAGE', period='period', site_id='site_id',
+        event_type='facility_week',
+        event_id="facility_id || '@' || " ~ dbt.cast('week_start', dbt.type_string()),
+        event_date='week_start', facility_id='facility_id', in_denominator='true',
+        in_numerator='is_covered', numerator_value=flag('is_covered'), denominator_value=1) }}
     from facility_weeks
 
 ),
 
 weighted_events as (
 
-    {{ kpi_event('LEAD_SELF_INSPECTION_COVERAGE_WEIGHTED', 'period', 'site_id',
-                 'facility_week',
-                 "facility_id || '@' || " ~ dbt.cast('week_start', dbt.type_string()),
-                 'week_start', 'facility_id', 'true', 'is_covered',
-                 'case when is_covered then risk_weight else 0 end', 'risk_weight') }}
+    {{ kpi_event(
+        kpi_code='LEAD_SELF_INSPECTION_COVERAGE_WEIGHTED', period='period', site_id='site_id',
+        event_type='facility_week',
+        event_id="facility_id || '@' || " ~ dbt.cast('week_start', dbt.type_string()),
+        event_date='week_start', facility_id='facility_id', in_denominator='true',
+        in_numerator='is_covered',
+        numerator_value='case when is_covered then risk_weight else 0 end',
+        denominator_value='risk_weight') }}
     from facility_weeks
 
 ),

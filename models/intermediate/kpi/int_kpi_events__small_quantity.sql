@@ -42,18 +42,22 @@ calcs_in_quarter as (
 
 basis_events as (
 
-    {{ kpi_event('LEAD_SQ_BASIS_RETENTION', 'period', 'site_id', 'small_quantity_calc',
-                 'calc_id', 'calculated_on', 'facility_id', 'true', 'has_basis_document',
-                 flag('has_basis_document'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_SQ_BASIS_RETENTION', period='period', site_id='site_id',
+        event_type='small_quantity_calc', event_id='calc_id', event_date='calculated_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='has_basis_document',
+        numerator_value=flag('has_basis_document'), denominator_value=1) }}
     from calcs_in_quarter
 
 ),
 
 review_events as (
 
-    {{ kpi_event('LEAD_SQ_REVIEW_CONFORMITY', 'period', 'site_id', 'small_quantity_calc',
-                 'calc_id', 'calculated_on', 'facility_id', 'true', 'is_reviewed_conforming',
-                 flag('is_reviewed_conforming'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_SQ_REVIEW_CONFORMITY', period='period', site_id='site_id',
+        event_type='small_quantity_calc', event_id='calc_id', event_date='calculated_on',
+        facility_id='facility_id', in_denominator='true', in_numerator='is_reviewed_conforming',
+        numerator_value=flag('is_reviewed_conforming'), denominator_value=1) }}
     from calcs_in_quarter
 
 ),

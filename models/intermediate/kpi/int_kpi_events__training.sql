@@ -46,16 +46,22 @@ completed_in_quarter as (
 
 on_time_events as (
 
-    {{ kpi_event('LEAD_TRAINING_HIGH_RISK', 'period', 'site_id', 'training_record',
-                 'record_id', 'due_on', 'null', 'true', 'is_on_time', flag('is_on_time'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_TRAINING_HIGH_RISK', period='period', site_id='site_id',
+        event_type='training_record', event_id='record_id', event_date='due_on',
+        facility_id='null', in_denominator='true', in_numerator='is_on_time',
+        numerator_value=flag('is_on_time'), denominator_value=1) }}
     from due_in_quarter
 
 ),
 
 pass_events as (
 
-    {{ kpi_event('LEAD_TRAINING_PASS', 'period', 'site_id', 'training_record', 'record_id',
-                 'completed_on', 'null', 'true', 'is_passed', flag('is_passed'), 1) }}
+    {{ kpi_event(
+        kpi_code='LEAD_TRAINING_PASS', period='period', site_id='site_id',
+        event_type='training_record', event_id='record_id', event_date='completed_on',
+        facility_id='null', in_denominator='true', in_numerator='is_passed',
+        numerator_value=flag('is_passed'), denominator_value=1) }}
     from completed_in_quarter
 
 ),

@@ -8,10 +8,7 @@
     period_start / period_end place the row on the calendar (period_end is the time
     dimension of the semantic layer, models/marts/semantic), risk_tier is the facility's
     tier on event_date (NULL for events without a facility). -#}
-{%- set families = [] -%}
-{%- for kpi in implemented_kpis() -%}
-    {%- if kpi.family not in families -%}{%- do families.append(kpi.family) -%}{%- endif -%}
-{%- endfor -%}
+{%- set families = kpi_event_families() -%}
 with
 {%- for family in families %}
 

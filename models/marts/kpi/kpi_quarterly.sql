@@ -3,11 +3,18 @@
     company-wide row (site_id NULL) computed from the events, never averaged. For KPIs with a
     denominator value = numerator / denominator, NULL when the denominator is 0 or NULL; for
     counts and sums the denominator is NULL and value = numerator. A period or site with no
-    activity still has its rows (numerator 0). Each KPI's events are computed in
+    activity still has its rows (numerator 0). The KPIs and their units are the definition
+    sheets (reference seed kpi_definitions); each KPI's events are computed in
     models/intermediate/kpi/int_kpi_events__<family>.sql (family: see kpi_definitions). -#}
 with events as (
 
     select * from {{ ref('fct_kpi_events') }}
+
+),
+
+definitions as (
+
+    select * from {{ ref('kpi_definitions') }}
 
 ),
 
@@ -23,27 +30,19 @@ sites as (
 
 ),
 
-production as (
+base_values as (
 
-    select * from {{ ref('stg_erp__production_months') }}
-
-),
-
-base_quarters as (
-
-    select * from {{ ref('int_eco_base_quarters') }}
+    select * from {{ ref('int_eco_base_value_per_chem') }}
 
 ),
 
 catalog as (
 
-    {%- for kpi in implemented_kpis() %}
     select
-        '{{ kpi.code }}' as kpi_code,
-        '{{ kpi.unit }}' as unit,
-        {{ 'true' if kpi.unit in additive_units() else 'false' }} as is_additive
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+        kpi_code,
+        unit,
+        unit in ('{{ additive_units() | join("', '") }}') as is_additive
+    from definitions
 
 ),
 
@@ -74,35 +73,6 @@ spine as (
 totals as (
 
     {{ site_and_company_totals('events', ['kpi_code', 'period']) }}
-
-),
-
-base_value_per_chem_sites as (
-
-    select
-        base_quarters.period,
-        production.site_id,
-        {{ safe_ratio('sum(production.value_added_krw_m)', 'sum(production.hazardous_chem_use_kg) / 1000.0') }}
-            as value_per_chem
-    from base_quarters
-    inner join production
-        on production.month >= base_quarters.base_quarter_start
-        and production.month <= base_quarters.base_quarter_end
-    group by base_quarters.period, production.site_id
-
-),
-
-base_value_per_chem_company as (
-
-    select
-        base_quarters.period,
-        {{ safe_ratio('sum(production.value_added_krw_m)', 'sum(production.hazardous_chem_use_kg) / 1000.0') }}
-            as value_per_chem
-    from base_quarters
-    inner join production
-        on production.month >= base_quarters.base_quarter_start
-        and production.month <= base_quarters.base_quarter_end
-    group by base_quarters.period
 
 ),
 
@@ -155,16 +125,12 @@ factor_index as (
         spine.site_id,
         spine.unit,
         value_per_chem.value as numerator,
-        coalesce(base_sites.value_per_chem, base_company.value_per_chem) as denominator
+        base_values.value_per_chem as denominator
     from spine
     inner join value_per_chem
         on {{ scope_matches('spine', 'value_per_chem', ['period']) }}
-    left join base_value_per_chem_sites as base_sites
-        on spine.period = base_sites.period
-        and spine.site_id = base_sites.site_id
-    left join base_value_per_chem_company as base_company
-        on spine.period = base_company.period
-        and spine.site_id is null
+    left join base_values
+        on {{ scope_matches('spine', 'base_values', ['period']) }}
     where spine.kpi_code = 'ECO_FACTOR_INDEX'
 
 ),

@@ -92,14 +92,15 @@ final as (
         quarter_end,
         site_id,
         lines_total,
-        coalesce(lines_in_system, 0) as lines_in_system,
-        coalesce(lines_in_field, 0) as lines_in_field,
-        coalesce(matched, 0) as matched,
-        coalesce(out_of_tolerance, 0) as out_of_tolerance,
-        coalesce(missing_in_field, 0) as missing_in_field,
-        coalesce(missing_in_system, 0) as missing_in_system,
-        coalesce(escalated_lines, 0) as escalated_lines,
-        coalesce(accident_precaution_missing_lines, 0) as accident_precaution_missing_lines,
+        cast(coalesce(lines_in_system, 0) as {{ dbt.type_bigint() }}) as lines_in_system,
+        cast(coalesce(lines_in_field, 0) as {{ dbt.type_bigint() }}) as lines_in_field,
+        cast(coalesce(matched, 0) as {{ dbt.type_bigint() }}) as matched,
+        cast(coalesce(out_of_tolerance, 0) as {{ dbt.type_bigint() }}) as out_of_tolerance,
+        cast(coalesce(missing_in_field, 0) as {{ dbt.type_bigint() }}) as missing_in_field,
+        cast(coalesce(missing_in_system, 0) as {{ dbt.type_bigint() }}) as missing_in_system,
+        cast(coalesce(escalated_lines, 0) as {{ dbt.type_bigint() }}) as escalated_lines,
+        cast(coalesce(accident_precaution_missing_lines, 0) as {{ dbt.type_bigint() }})
+            as accident_precaution_missing_lines,
         {{ safe_ratio('coalesce(matched, 0)', 'lines_total') }} as hit_rate
     from counted
 

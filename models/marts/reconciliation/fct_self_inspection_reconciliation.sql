@@ -52,14 +52,16 @@ system_records as (
 joined as (
 
     select
-        {{ paired_keys(['facility_id', 'inspected_on']) }},
+        {{ paired_keys('system_records', 'field_records', ['facility_id', 'inspected_on']) }},
         system_records.inspection_id,
         field_records.checklist_no,
         system_records.inspector as system_inspector,
         field_records.inspector as field_inspector,
         system_records.source_line as system_source_line,
         field_records.source_line as field_source_line
-    {{ full_outer_join_paired(['facility_id', 'inspected_on']) }}
+    from system_records
+    full outer join field_records
+        on {{ paired_on('system_records', 'field_records', ['facility_id', 'inspected_on']) }}
 
 ),
 

@@ -67,13 +67,15 @@ employee_sites as (
 joined as (
 
     select
-        {{ paired_keys(['employee_key', 'course_code', 'trained_on']) }},
+        {{ paired_keys('system_records', 'field_records', ['employee_key', 'course_code', 'trained_on']) }},
         system_records.record_id,
         field_records.sheet_no,
         system_records.site_id as system_site_id,
         system_records.source_line as system_source_line,
         field_records.source_line as field_source_line
-    {{ full_outer_join_paired(['employee_key', 'course_code', 'trained_on']) }}
+    from system_records
+    full outer join field_records
+        on {{ paired_on('system_records', 'field_records', ['employee_key', 'course_code', 'trained_on']) }}
 
 ),
 

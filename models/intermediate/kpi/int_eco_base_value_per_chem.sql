@@ -1,0 +1,24 @@
+{#- ECO_FACTOR_INDEX's denominator: the value added per tonne of hazardous chemicals used
+    (ECO_VALUE_PER_CHEM's formula) over the months of each quarter's base-year quarter
+    (int_eco_base_months), per site and for the company (site_id NULL, from all the sites'
+    months, never averaged). One row per (period, site_id); a site without base-year
+    months has no row. -#}
+with base_months as (
+
+    select * from {{ ref('int_eco_base_months') }}
+
+),
+
+final as (
+
+    select
+        period,
+        site_id,
+        {{ safe_ratio('sum(value_added_krw_m)', 'sum(hazardous_chem_use_kg) / 1000.0') }}
+            as value_per_chem
+    from base_months
+    group by grouping sets ((period, site_id), (period))
+
+)
+
+select * from final
