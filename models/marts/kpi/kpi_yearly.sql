@@ -9,8 +9,8 @@
     summed denominators, NULL when the latter is 0; never a mean of quarterly values),
     last_quarter (point-in-time KPIs: the span's last quarter, e.g. the year-end one) or
     index_of_sums (ECO_FACTOR_INDEX: the span's value added per tonne over the base year's
-    same quarters, from the months in fct_kpi_events; a site without a base value takes
-    the company's, as in kpi_quarterly). Quarters come from kpi_quarterly, whose site and
+    same quarters, from the months in fct_kpi_events; a site without base-year production
+    has no base value and its index is NULL, as in kpi_quarterly and the spec). Quarters come from kpi_quarterly, whose site and
     company rows are computed from the events, so every span row is too. -#}
 with quarterly as (
 
@@ -159,14 +159,9 @@ eco_index as (
         eco_site_sums.period,
         eco_site_sums.site_id,
         {{ safe_ratio('eco_site_sums.value_added', 'eco_site_sums.chem_t') }} as numerator,
-        coalesce(
-            {{ safe_ratio('eco_site_sums.base_value_added', 'eco_site_sums.base_chem_t') }},
-            {{ safe_ratio('eco_company_sums.base_value_added', 'eco_company_sums.base_chem_t') }}
-        ) as denominator
+        {{ safe_ratio('eco_site_sums.base_value_added', 'eco_site_sums.base_chem_t') }}
+            as denominator
     from eco_site_sums
-    inner join eco_company_sums
-        on eco_site_sums.period_type = eco_company_sums.period_type
-        and eco_site_sums.period = eco_company_sums.period
 
     union all
 
