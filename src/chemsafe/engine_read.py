@@ -173,8 +173,8 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
     keep[[i + 1 for i in too_long]] = False
     names = [f"c{i}" for i in range(width)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    selected, extra_json, digest = _protected_columns(positions, extras, column_names,
-                                                      protection)
+    selected, extra_json, digest, found = _protected_columns(positions, extras,
+                                                             column_names, protection)
     expected = int(keep.sum())
     con = duckdb.connect()
     try:
@@ -190,7 +190,7 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
                 "copy (select coalesce(record_lines.line, error('more records than the scan "
                 f"found')) as _line, {selected}, {extra_json} as _extras, "
                 f"{digest} as _masked_digest "
-                "from (select *, true as present from read_csv("
+                f"from (select *, true as present, {found} as _found from read_csv("
                 f"{literal(str(read_path))}, header = false, auto_detect = false, "
                 f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
                 "strict_mode = true, null_padding = false, max_line_size = 67108864)) as records "
@@ -210,17 +210,20 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
 
 
 def _protected_columns(positions: list[int], extras: list[tuple[str, int]],
-                       column_names: list[str], protection: Protection) -> tuple[str, str, str]:
+                       column_names: list[str],
+                       protection: Protection) -> tuple[str, str, str, str]:
     """The select list of the converted file, personal data protected as
-    chemsafe.personal says: (contract columns, _extras, _masked_digest). The key is not
+    chemsafe.personal says: (contract columns, _extras, _masked_digest, and the _found
+    test they read, computed once per record). The key is not
     in this SQL: the keyed hash is a function registered on the connection."""
     trim = literal(TRIM_CHARS)
     pattern, mask = literal(SETTINGS.employee_number_pattern), literal(SETTINGS.mask)
     masked_cells = [f"c{positions[i]}" for i in protection.masked]
     extra_cells = [f"c{idx}" for _, idx in extras]
     watched = masked_cells + extra_cells
-    found = (f"regexp_matches(concat_ws(chr(31), {', '.join(watched)}), {pattern}, 'i')"
-             if watched else "false")
+    # whether the record quotes an employee number where ingest masks: computed once per
+    # record (column _found of the read), so the masking below runs on those few only
+    found = "records._found"
 
     def masked(expr: str) -> str:
         return f"case when {found} then regexp_replace({expr}, {pattern}, {mask}, 'gi') " \
@@ -242,18 +245,19 @@ def _protected_columns(positions: list[int], extras: list[tuple[str, int]],
     )
     digest = (f"case when {found} then {DIGEST_FUNCTION}(list_value({', '.join(watched)})) "
               "end" if watched else "null")
-    return ", ".join(cells), extra_json, digest
+    found_sql = (f"regexp_matches(concat_ws(chr(31), {', '.join(watched)}), {pattern}, 'i')"
+                 if watched else "false")
+    return ", ".join(cells), extra_json, digest, found_sql
 
 
 def _register_protection(con: duckdb.DuckDBPyConnection, protection: Protection) -> None:
     """The keyed hash and digest as connection functions (vectorised over Arrow arrays):
     the key stays in this process, never in SQL text."""
-    def hashed(values: pa.Array) -> pa.Array:
-        return pa.array([protection.hash_personal(v) for v in values.to_pylist()],
-                        type=pa.string())
-
     def digested(records: pa.Array) -> pa.Array:
         return pa.array([protection.digest(r) for r in records.to_pylist()], type=pa.string())
+
+    def hashed(values: pa.Array) -> pa.Array:
+        return pa.array(protection.hash_all(values.to_pylist()), type=pa.string())
 
     con.create_function(HASH_FUNCTION, hashed, ["VARCHAR"], "VARCHAR", type="arrow",
                         null_handling="special", side_effects=False)

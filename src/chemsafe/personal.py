@@ -30,7 +30,9 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from chemsafe.contract import CONTRACT, TEXT, Column, ExtractFile
 from chemsafe.pseudonym import pseudonym_key
@@ -39,6 +41,7 @@ from chemsafe.pseudonym import pseudonym_key
 # space, tab, LF, CR, no-break space, ideographic space.
 TRIM_CHARS = " \t\n\r\u00a0\u3000"
 DIGEST_COLUMN = "_masked_digest"
+SHA256_BLOCK = 64
 KEY_FINGERPRINT_FILE = "pseudonym_key.fingerprint"
 SETTINGS = CONTRACT.personal_data
 EMPLOYEE_NUMBER = re.compile(SETTINGS.employee_number_pattern, re.IGNORECASE)
@@ -90,7 +93,33 @@ class Protection:
         trimmed = value.strip(TRIM_CHARS)
         if not trimmed:
             return value
-        return hmac.new(self.key, trimmed.encode("utf-8"), hashlib.sha256).hexdigest()
+        # HMAC-SHA256 by its definition (RFC 2104), H(outer || H(inner || value)), from
+        # the two padded-key states hashed once: half the time of hmac.digest per value
+        inner, outer = self._pads
+        inner = inner.copy()
+        inner.update(trimmed.encode("utf-8"))
+        outer = outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    @cached_property
+    def _pads(self) -> tuple[Any, Any]:
+        key = self.key if len(self.key) <= SHA256_BLOCK else hashlib.sha256(self.key).digest()
+        key = key.ljust(SHA256_BLOCK, b"\0")
+        return (hashlib.sha256(bytes(b ^ 0x36 for b in key)),
+                hashlib.sha256(bytes(b ^ 0x5C for b in key)))
+
+    def hash_all(self, values: list[str | None]) -> list[str | None]:
+        """hash_personal of each value, each distinct value hashed once (an employee
+        number repeats on every record of that employee)."""
+        seen: dict[str | None, str | None] = {}
+        out = []
+        for value in values:
+            hashed = seen.get(value)
+            if hashed is None:
+                hashed = seen[value] = self.hash_personal(value)
+            out.append(hashed)
+        return out
 
     def digest(self, clear: list[str | None]) -> str:
         """_masked_digest of a record, given its masked cells (then its extra cells) as
@@ -99,7 +128,7 @@ class Protection:
             return ""
         trimmed = [(v or "").strip(TRIM_CHARS) for v in clear]
         text = json.dumps(trimmed, ensure_ascii=False, separators=(",", ":"))
-        return hmac.new(self.key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.digest(self.key, text.encode("utf-8"), "sha256").hex()
 
     def protect_record(self, cells: list[str],
                        extras: list[str]) -> tuple[list[str], list[str], str]:
