@@ -46,12 +46,13 @@ trimmed as (
         nullif(trim(inspected_on, ws()), '') as inspected_on,
         nullif(trim(inspector, ws()), '') as inspector,
         nullif(trim(result, ws()), '') as result,
-        nullif(trim(_extras, ws()), '') as _extras
+        nullif(trim(_extras, ws()), '') as _extras,
+        nullif(trim(_masked_digest, ws()), '') as _masked_digest
     from raw
 ),
 collapsed as (
     select min(_line) as _line, inspection_id, facility_id, inspection_type, inspected_on,
-           inspector, result, _extras
+           inspector, result, _extras, _masked_digest
     from trimmed
     group by all
 ),
@@ -115,12 +116,13 @@ trimmed as (
         nullif(trim(description, ws()), '') as description,
         nullif(trim(repeat_of_finding_id, ws()), '') as repeat_of_finding_id,
         nullif(trim(closed_on, ws()), '') as closed_on,
-        nullif(trim(_extras, ws()), '') as _extras
+        nullif(trim(_extras, ws()), '') as _extras,
+        nullif(trim(_masked_digest, ws()), '') as _masked_digest
     from raw
 ),
 collapsed as (
     select min(_line) as _line, finding_id, inspection_id, facility_id, found_on, category,
-           severity, description, repeat_of_finding_id, closed_on, _extras
+           severity, description, repeat_of_finding_id, closed_on, _extras, _masked_digest
     from trimmed
     group by all
 ),

@@ -116,7 +116,8 @@ def test_sources_file_lists_the_contract_columns() -> None:
     for extract in FILES:
         block = text.split(f"      - name: {extract.name}\n")[1].split("\n      - name:")[0]
         names = re.findall(r"^          - name: (\w+)$", block, re.M)
-        assert names == ["_line", *extract.column_names, "_extras"], extract.name
+        assert names == ["_line", *extract.column_names, "_extras", "_masked_digest"], \
+            extract.name
 
 
 def test_every_demo_mart_is_unchanged(demo_warehouse: Path) -> None:

@@ -213,18 +213,19 @@ def test_raw_seeds_are_in_contract_order_with_physical_lines(loaded):
     load_dir = (loaded.data_dir / "ingest" / "current").resolve()
     drills = read_seed(load_dir, "raw_drills")
     assert list(drills[0]) == ["_line", *next(f for f in FILES if f.name == "drills")
-                               .column_names, "_extras"]
+                               .column_names, "_extras", "_masked_digest"]
     assert drills[0] == {
         "_line": "2", "drill_id": "D01", "site_id": "S01", "drill_on": "2025-04-15",
         "scenario": "염소 누출 대응", "scenario_risk": "고", "participants_planned": "20.0",
-        "participants_actual": "18", "evaluation": "적합", "_extras": "",
+        "participants_actual": "18", "evaluation": "적합", "_extras": "", "_masked_digest": "",
     }
     findings = read_seed(load_dir, "raw_findings")
     assert [int(r["_line"]) for r in findings] == [2, 3, *range(7, 19)]
     assert findings[1]["description"] == "가스누출감지기 교정 기한 경과\n재발 방지 대책 필요"
     contractors = read_seed(load_dir, "raw_contractors")
     assert contractors[2] == {  # cells are kept untrimmed in raw
-        "_line": "4", "contractor_id": "  C01 ", "contractor_name": "\t한빛건설  ", "_extras": ""}
+        "_line": "4", "contractor_id": "  C01 ", "contractor_name": "\t한빛건설  ", "_extras": "",
+        "_masked_digest": ""}
     malformed = read_seed(load_dir, "raw__malformed_rows")
     assert [(r["source_file"], r["line_number"], r["field_count"], r["expected_field_count"])
             for r in malformed] == [

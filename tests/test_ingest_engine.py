@@ -97,7 +97,8 @@ CONTRACTORS = FILES_BY_NAME["contractors"]
 
 
 def _cell(rng: random.Random) -> str:
-    text = "".join(rng.choice(["a", "협력", " ", "\t", "\u3000", ",", '"', "\n", "\r\n", "x"])
+    text = "".join(rng.choice(["a", "협력", " ", "\t", "\u3000", ",", '"', "\n", "\r\n", "x",
+                               "E1234", "e7654321"])
                    for _ in range(rng.randint(0, 6)))
     if any(ch in text for ch in ',"\r\n') or rng.random() < 0.3:
         return '"' + text.replace('"', '""') + '"'

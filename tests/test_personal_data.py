@@ -92,6 +92,13 @@ def _plant(drop: Path) -> None:
     with (drop / "findings.csv").open("a", encoding="utf-8") as handle:
         handle.write("FD98,IN01,F01,E7310008,LABELING,2,bad date,,\n")  # bad_date
         handle.write("FD99,IN01,F01,2026-01-20,LABELING,2,E7310006 extra,,,,\n")  # malformed
+        # two records that differ only in the employee number their description quotes:
+        # two records (a key conflict), even though ingest masks both to the same text
+        handle.write("FD97,IN01,F01,2026-01-20,LABELING,2,called E7310001,,\n")
+        handle.write("FD97,IN01,F01,2026-01-20,LABELING,2,called E7310002,,\n")
+        # two records equal once trimmed, quoting the same number: one record, two copies
+        handle.write("FD96,IN01,F01,2026-01-20,LABELING,2,called E7310003,,\n")
+        handle.write("FD96,IN01,F01,2026-01-20,LABELING,2, called E7310003 ,,\n")
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +113,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
         assert result.returncode in (0, 1), result.stderr
     chemsafe(data_dir, "publish", "--reuse-build")
     return DataPaths(data_dir)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _hits(text: str) -> list[str]:
@@ -133,12 +145,77 @@ def _scan_database(path: Path, reader: str | None = None) -> dict[str, list[str]
     return found
 
 
-def test_the_scan_finds_the_planted_numbers_where_they_may_be(published: DataPaths) -> None:
-    # the ingested load folder keeps the extracts as delivered (never the warehouse)
+def _csv_hits(path: Path) -> dict[str, list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found: dict[str, list[str]] = {}
+    for column in rows[0] if rows else []:
+        hits = _hits("\n".join(row[column] or "" for row in rows))
+        if hits:
+            found[f"{path.stem}.{column}"] = hits
+    return found
+
+
+def test_the_load_folder_no_engine_reads_holds_no_employee_number(
+        published: DataPaths) -> None:
+    """Ingest hashes and masks: the files every engine reads (ingest/current) hold no
+    employee number, except the one the drop wrote into a site id, a plain id column the
+    contract does not mask (it is rejected, and the quarantine shows it masked)."""
     load = published.current_seeds.resolve()
-    for name in ("raw_training_records", "raw_training_signin", "raw_findings",
-                 "raw_facilities", "raw_sites"):
-        assert _hits((load / f"{name}.csv").read_text(encoding="utf-8")), name
+    found: dict[str, list[str]] = {}
+    for path in sorted(load.glob("*.csv")):
+        found.update(_csv_hits(path))
+    assert found == {"raw_training_records.site_id": ["E7310008"]}
+    # the drop itself has them where they were planted (the scan can find them)
+    drop = Path(_csv(load / "raw__ingest_manifest.csv")[0]["source_path"]).parent
+    for name in ("training_records", "training_signin", "findings", "facilities", "sites"):
+        assert _hits((drop / f"{name}.csv").read_text(encoding="utf-8")), name
+
+
+def test_the_warehouse_holds_no_employee_number_either(published: DataPaths) -> None:
+    """The engine's own file: only the planted site id, in the models that carry a
+    training record's site id as delivered (base and reference check)."""
+    found = _scan_database(published.warehouse)
+    assert found, "the planted site id should be found"
+    assert all(hits == ["E7310008"] for hits in found.values()), found
+    assert {name.rsplit(".", 1)[1] for name in found} == {"site_id"}, found
+
+
+def test_ingest_writes_the_keyed_hash_staging_used_to_compute(published: DataPaths) -> None:
+    """employee_no in the load is HMAC-SHA256(demo key, the trimmed number), computed here
+    with hmac directly, and every number of the drop appears only that way."""
+    import hashlib
+    import hmac
+
+    def keyed(value: str) -> str:
+        return hmac.new(DEMO_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+    load = published.current_seeds.resolve()
+    for name in ("raw_training_records", "raw_training_signin"):
+        numbers = {row["employee_no"] for row in _csv(load / f"{name}.csv")}
+        assert numbers <= {keyed(e) for e in EMPLOYEE_NUMBERS}, name
+        assert len(numbers) >= 4, name
+    staged = {k for (k,) in query(published.warehouse, "select employee_key from "
+                                  "staging.stg_field__training_signins")}
+    assert staged and staged <= {keyed(e) for e in EMPLOYEE_NUMBERS}
+    assert (load / "pseudonym_key.fingerprint").read_text().strip() == hmac.new(
+        DEMO_KEY.encode(), b"chemsafe-esg pseudonym key fingerprint v1",
+        hashlib.sha256).hexdigest()
+
+
+def test_masking_at_ingest_keeps_the_duplicate_rule(published: DataPaths) -> None:
+    """FD97: two records differing only in a quoted employee number are two records with
+    one key (both key_conflict); FD96: equal once trimmed, one record of two copies."""
+    assert query(published.warehouse,
+                 "select line_number, reason_code from audit.quarantine "
+                 "where record_key = 'FD97' order by line_number") == [
+        (12, "key_conflict"), (13, "key_conflict")]
+    assert query(published.warehouse,
+                 "select _line, _copies, description from staging.base_ehs__findings "
+                 "where finding_id = 'FD96'") == [(14, 2, f"called {MASK}")]
+    malformed = _csv(published.current_seeds.resolve() / "raw__malformed_rows.csv")
+    assert [r["raw_record"] for r in malformed if r["source_file"] == "findings.csv"] == [
+        f"FD99,IN01,F01,2026-01-20,LABELING,2,{MASK} extra,,,,"]
 
 
 def test_serving_file_holds_no_employee_number(published: DataPaths) -> None:
@@ -194,7 +271,8 @@ def test_record_ids_are_keyed_hashes_and_free_text_is_masked(published: DataPath
     # rejected values and a malformed record: shown, with the number masked
     assert query(serving, "select source_file, record_key, raw_value, reason_code "
                           "from audit.quarantine where source_file = 'findings.csv' "
-                          "and reason_code <> 'negative_value' order by line_number") == [
+                          "and reason_code not in ('negative_value', 'key_conflict') "
+                          "order by line_number") == [
         ("findings.csv", "FD98", MASK, "bad_date"),
         ("findings.csv", None, f"FD99,IN01,F01,2026-01-20,LABELING,2,{MASK} extra,,,,",
          "malformed_row")]

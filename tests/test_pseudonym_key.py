@@ -2,8 +2,10 @@
 
 A data directory is built, reconciled and published under key A. Then every job that would
 build under key B (or under the demo key) stops with one line and touches nothing, and dbt
-run directly refuses too; `--rekey` rebuilds everything that holds pseudonyms under key B
-and drops the reconciliation results of key A, after which key A is the one refused.
+run directly refuses too; `--rekey` ingests the load again and rebuilds everything that
+holds pseudonyms under key B and drops the reconciliation results of key A, after which
+key A is the one refused. Ingest hashes employee numbers (chemsafe.personal), so a load
+records its key too: a load of another key is never built.
 """
 
 from __future__ import annotations
@@ -92,8 +94,10 @@ def test_dbt_run_directly_under_another_key_refuses(paths: DataPaths) -> None:
     before = sha256(paths.warehouse)
     result = dbt_in(PROJECT_ROOT, paths.root, "build", "--select", "dim_quarters")
     assert result.returncode != 0
-    assert "pseudonym key is not the key this warehouse was built with" in \
-        result.stdout + result.stderr
+    # the load (ingested under key A) is checked first, then the warehouse
+    output = result.stdout + result.stderr
+    assert "the key the current load" in output or \
+        "pseudonym key is not the key this warehouse was built with" in output
     assert sha256(paths.warehouse) == before
 
 
@@ -127,26 +131,50 @@ def test_rekey_rebuilds_everything_under_the_new_key(paths: DataPaths) -> None:
     assert query(paths.warehouse, "select count(*) from audit.reconciliation_runs") == [(1,)]
 
 
-def test_the_engine_neutral_pseudonymise_refuses_rather_than_write_the_key_into_sql(
-        tmp_path: Path) -> None:
-    """default__pseudonymise (any engine without a registered function) used to render the
-    key into the SQL text, hence into target/ and the logs; it must stop instead."""
-    import os
-    import subprocess
-    import sys
+def test_no_sql_dbt_wrote_holds_the_key_or_a_keyed_hash_function(paths: DataPaths) -> None:
+    """Staging needs no keyed hash (ingest wrote the hashes), so nothing dbt compiled,
+    ran or logged names the key or calls a registered hash function: the same SQL runs on
+    any engine."""
+    written = [p for folder in (paths.dbt_target, paths.dbt_logs) for p in folder.rglob("*")
+               if p.is_file()]
+    compiled = [p for p in written if p.suffix == ".sql"]
+    assert len(compiled) > 50
+    for path in written:
+        data = path.read_bytes()
+        assert KEY_A.encode() not in data, path
+        assert b"pseudonymise(" not in data, path
 
-    marker = "key-that-must-never-be-written-7f3a"
-    (tmp_path / "data").mkdir()
-    out = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "run-operation", "default__pseudonymise",
-         "--args", "{expr: employee_no}", "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs")],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
-        env=dict(os.environ, CHEMSAFE_DATA_DIR=str(tmp_path / "data"),
-                 CHEMSAFE_PSEUDONYM_KEY=marker))
-    assert out.returncode != 0
-    assert "no keyed hash for adapter 'duckdb'" in out.stdout + out.stderr
-    assert marker not in out.stdout + out.stderr
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            assert marker.encode() not in path.read_bytes(), path
+
+@pytest.fixture
+def loaded_under_a(tmp_path: Path) -> DataPaths:
+    data_dir = tmp_path / "data"
+    chemsafe(data_dir, "ingest", str(DROP), env=env(KEY_A))
+    return DataPaths(data_dir)
+
+
+@pytest.mark.parametrize("key", [KEY_B, None], ids=["another-key", "demo-key"])
+def test_a_load_ingested_under_another_key_is_never_built(loaded_under_a: DataPaths,
+                                                          key: str | None) -> None:
+    paths = loaded_under_a
+    result = chemsafe(paths.root, "build", env=env(key) if key else None, check=False)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("chemsafe build: error: the pseudonym key changed")
+    assert "the current load" in lines[0] and "--rekey" in lines[0]
+    assert key_fingerprint(KEY_A.encode())[:12] in lines[0]
+    assert not paths.warehouse.exists()
+
+
+def test_dbt_run_directly_on_a_load_of_another_key_refuses(loaded_under_a: DataPaths) -> None:
+    result = dbt_in(PROJECT_ROOT, loaded_under_a.root, "build", "--select", "dim_quarters")
+    assert result.returncode != 0
+    assert "the key the current load" in result.stdout + result.stderr
+
+
+def test_a_load_from_before_hashing_at_ingest_is_never_built(loaded_under_a: DataPaths) -> None:
+    (loaded_under_a.current_seeds / "pseudonym_key.fingerprint").unlink()
+    result = chemsafe(loaded_under_a.root, "build", env=env(KEY_A), check=False)
+    assert result.returncode == 2
+    assert "holds them in clear" in result.stderr
+    assert not loaded_under_a.warehouse.exists()

@@ -22,10 +22,11 @@
     min_value / max_value (the range rule), not_before (a date column this one may not
     precede), first_of_month, references (the file whose key it names), personal (a
     personal identifier: an employee number, or the id of a personal record, which may
-    embed one; replaced in staging by its keyed hash, under the name staged_as, default
-    its own name), masked (text that may quote an employee number: every match of
-    personal_data.employee_number_pattern is replaced by personal_data.mask in staging;
-    free_text columns are always masked), note (documentation).
+    embed one; replaced by its keyed hash by `chemsafe ingest`, so no engine sees it in
+    clear, and staged under the name staged_as, default its own name), masked (text that
+    may quote an employee number: every match of personal_data.employee_number_pattern
+    is replaced by personal_data.mask, at ingest and again in staging; free_text columns
+    are always masked), note (documentation). See src/chemsafe/personal.py.
 -#}
 {#- Parsed once per rendering of a model or test: one staging model asks for the
     contract dozens of times (each column's masking, each number's limits), and parsing the
@@ -142,18 +143,28 @@ conventions: |
   `inconsistent_reference`.
 
   Personal data (employee numbers)
-  - Columns marked *personal* are replaced in staging by a keyed hash (HMAC-SHA256 under the
-    secret `CHEMSAFE_PSEUDONYM_KEY`): `employee_no` (staged as `employee_key`) and the training
-    record id `record_id` of training_records.csv, hashed whole because LMS record ids embed the
-    employee number (`TR-E10002-03`). Nothing downstream of staging sees them in clear.
+  - Columns marked *personal* are replaced by a keyed hash (HMAC-SHA256 of the trimmed value
+    under the secret `CHEMSAFE_PSEUDONYM_KEY`, in hex) when the file is ingested, before any
+    engine reads it: `employee_no` (staged as `employee_key`) and the training record id
+    `record_id` of training_records.csv, hashed whole because LMS record ids embed the employee
+    number (`TR-E10002-03`). No engine (DuckDB, Spark) sees them in clear or needs the key, and
+    `employee_key` is the same bytes whatever engine builds it. Every rule applies to the hash
+    as it applied to the clear value (required, key, duplicates): hashing keeps equal values
+    equal and different values different. The load folder records the key's fingerprint; a
+    build under another key stops (`--rekey` ingests the files again under the new key).
   - Free-text columns and columns marked *masked* (the sign-in `sheet_no`) are kept in clear,
     except that anything matching the employee-number format `E` + 3 to 8 digits (any case,
-    anywhere in the text) is replaced by `[employee no.]` in staging; so is every raw value the
-    quarantine shows. An employee number written in another format in free text is not
-    recognised: free text must not carry personal identifiers. A sign-in sheet number names the
+    anywhere in the text) is replaced by `[employee no.]` at ingest; so are such matches in
+    typed columns (a date, number, code, boolean or CAS value that quotes an employee number is
+    rejected anyway, and shown masked), in extra columns and in a malformed record's raw text
+    (withheld whole in training_records.csv and training_signin.csv). Two records that differ
+    only in a masked employee number stay two records for the duplicate rule (ingest keeps a
+    keyed digest of the masked cells). An employee number written in another format in free
+    text is not recognised: free text must not carry personal identifiers. A sign-in sheet number names the
     paper sheet of a session (the auditor's way to the paper) and carries no employee number;
     two sheet numbers that differ only in a masked employee number are one key (`key_conflict`).
-  - Ids of other records (findings, inspections, checklists, ...) and codes are not masked.
+  - Ids of other records (findings, inspections, checklists, ...) are not masked: they reach
+    the engine as delivered (only a rejected value the quarantine shows is masked).
 
   Risk level codes (*code*, used by several files): `LOW` (저, 하, 낮음, 저위험), `MEDIUM` (중,
   보통, 중위험), `HIGH` (고, 상, 높음, 고위험).

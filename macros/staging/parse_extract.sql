@@ -20,8 +20,14 @@
     (text|date|number|integer|boolean|code|cas), required, required_when_present (the
     name of another column: this one may be NULL only while that one is NULL), code_set,
     non_negative, min_value, max_value, not_before (a date column this one may not
-    precede), first_of_month, pseudonymise (output the value as a keyed hash named by
-    `as`), mask (output the text with every employee number masked).
+    precede), first_of_month, pseudonymise (a personal identifier: the file already holds
+    its keyed hash, written by `chemsafe ingest`, output as is under the name `as`), mask
+    (output the text with every employee number masked).
+    Personal data is protected at ingest (src/chemsafe/personal.py): no engine sees an
+    employee number in clear or needs the pseudonym key. Its _masked_digest column (the
+    keyed hash of a record's cells before ingest masked an employee number in them)
+    takes part in the duplicate rule, so two records that differed only in a masked
+    employee number stay two records, as when staging compared the clear cells.
 -#}
 {% macro parse_extract(file_name) -%}
 {%- set extract = contract_file(file_name) -%}
@@ -51,7 +57,8 @@ cleaned as (
         {%- for column in columns %}
         {{ trim_whitespace(column.name) }} as {{ column.name }}__raw,
         {%- endfor %}
-        {{ trim_whitespace('_extras') }} as _extras
+        {{ trim_whitespace('_extras') }} as _extras,
+        {{ trim_whitespace('_masked_digest') }} as _masked_digest
     from source
 
 ),
@@ -66,7 +73,8 @@ deduplicated as (
     from cleaned
     group by
         {{ raw_names | join(',\n        ') }},
-        _extras
+        _extras,
+        _masked_digest
 
 ),
 
@@ -180,22 +188,24 @@ select * from final
 {%- endmacro %}
 
 
-{#- The trimmed raw value as the quarantine may show it: a personal identifier only as
-    keyed hash, any other value with employee numbers masked. -#}
+{#- The trimmed raw value as the quarantine may show it: a personal identifier as the
+    keyed hash ingest wrote (never masked: a hex hash may hold `e` and digits), any other
+    value with employee numbers masked. -#}
 {% macro _display_raw(column) -%}
     {%- if column.get('pseudonymise', false) -%}
-        {{ pseudonymise(column.name ~ '__raw') }}
+        {{ column.name }}__raw
     {%- else -%}
         {{ mask_employee_numbers(column.name ~ '__raw') }}
     {%- endif -%}
 {%- endmacro %}
 
 
-{#- A text column's staged value: a personal identifier as keyed hash, free text and
-    masked columns with employee numbers masked, any other text as it was (trimmed). -#}
+{#- A text column's staged value: a personal identifier as the keyed hash ingest wrote,
+    free text and masked columns with employee numbers masked, any other text as it was
+    (trimmed). -#}
 {% macro _text_value(column) -%}
     {%- if column.get('pseudonymise', false) -%}
-        {{ pseudonymise(column.name ~ '__raw') }}
+        {{ column.name }}__raw
     {%- elif column.get('mask', false) -%}
         {{ mask_employee_numbers(column.name ~ '__raw') }}
     {%- else -%}

@@ -27,9 +27,9 @@ from chemsafe.contract import CONTRACT_MACRO, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, stale_files, write_generated
 from chemsafe.dbt_runner import run_dbt
 from chemsafe.failures import Terminated, duckdb_error_text, os_error_text, stop_on_signals
-from chemsafe.ingest import IngestError, LoadResult, ingest
+from chemsafe.ingest import IngestError, LoadResult, ingest, reingest_current
 from chemsafe.jobs import add_wait_option, exclusive
-from chemsafe.keycheck import KeyChanged, check_key, verify_key
+from chemsafe.keycheck import KeyChanged, check_key, load_key_problem, verify_key
 from chemsafe.paths import (
     DATA_DIR_ENV,
     DataPaths,
@@ -115,6 +115,9 @@ def key_checked(command: str, rekey: bool, dbt_args: Sequence[str] = ()) -> bool
         print(f"chemsafe {command}: error: --rekey rebuilds the whole warehouse; it takes no "
               f"dbt arguments ({' '.join(dbt_args)}); nothing was done", file=sys.stderr)
         return False
+    # the load's key first: a refusal (or a failed rekey) leaves the warehouse untouched
+    if not load_key_checked(command, rekey):
+        return False
     try:
         check = check_key(paths.warehouse, rekey)
     except KeyChanged as exc:
@@ -122,6 +125,29 @@ def key_checked(command: str, rekey: bool, dbt_args: Sequence[str] = ()) -> bool
         return False
     for note in check.notes:
         print(f"chemsafe {command}: {note}", file=sys.stderr)
+    return True
+
+
+def load_key_checked(command: str, rekey: bool) -> bool:
+    """Whether the current load was ingested under this run's key (its personal data is
+    hashed at ingest); with `rekey`, a load of another key is ingested again from its
+    files under this key."""
+    paths = data_paths()
+    problem = load_key_problem(paths.current_seeds.resolve())
+    if problem is None:
+        return True
+    if not rekey:
+        print(f"chemsafe {command}: error: {problem}", file=sys.stderr)
+        return False
+    try:
+        result = reingest_current(paths)
+    except (IngestError, OSError) as exc:
+        print(f"chemsafe {command}: error: --rekey: the current load could not be ingested "
+              f"again under the new key ({exc}); run `chemsafe run --extracts DIR --rekey`",
+              file=sys.stderr)
+        return False
+    print(f"chemsafe {command}: --rekey: the current load was ingested again under the new "
+          f"key as load {result.load_id}", file=sys.stderr)
     return True
 
 

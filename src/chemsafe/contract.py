@@ -49,7 +49,7 @@ class Column:
     not_before: str | None = None
     first_of_month: bool = False
     # a personal identifier (an employee number, or a personal record's id that may embed
-    # one): pseudonymised in staging ...
+    # one): replaced by its keyed hash at ingest (chemsafe.personal) ...
     personal: bool = False
     staged_as: str | None = None  # ... under this name (employee_key; default: its own)
     masked: bool = False  # text that may quote an employee number: masked in staging

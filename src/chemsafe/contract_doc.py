@@ -49,9 +49,9 @@ def column_notes(extract: ExtractFile, column: Column) -> str:
         parts.append(f"→ {column.references}")
     if column.personal:
         staged = f" `{column.staged_as}`" if column.staged_as else ""
-        parts.append(f"*personal*: staged as keyed hash{staged}")
+        parts.append(f"*personal*: keyed hash from ingest on, staged as{staged or ' is'}")
     elif column.masked:
-        parts.append("*masked*: employee numbers masked in staging")
+        parts.append("*masked*: employee numbers masked from ingest on")
     return "; ".join(parts)
 
 
@@ -114,7 +114,8 @@ def _tables(contract: Contract) -> list[_Table]:
             f"untrimmed, in contract column order; key ({', '.join(extract.key)}).",
             [("_line", "{{ doc('extract__line') }}"),
              *((c.name, _column_description(extract, c)) for c in extract.columns),
-             ("_extras", "{{ doc('extract__extras') }}")],
+             ("_extras", "{{ doc('extract__extras') }}"),
+             ("_masked_digest", "{{ doc('extract__masked_digest') }}")],
             [],
         )
         for extract in contract.files

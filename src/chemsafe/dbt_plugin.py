@@ -1,9 +1,10 @@
-"""dbt-duckdb plugin: registers the keyed-hash function staging uses on DuckDB.
+"""dbt-duckdb plugin: the pseudonym-key guard for dbt run directly on DuckDB.
 
-Loaded by ``profiles.yml`` (``plugins: - module: chemsafe.dbt_plugin``). Registering the
-HMAC as a connection function keeps the key out of every SQL text dbt compiles, logs or
-stores in ``target/``. The function is vectorised (Arrow), not a Python call per row.
-It also refuses a warehouse that records another key's fingerprint (chemsafe.keycheck).
+Loaded by ``profiles.yml`` (``plugins: - module: chemsafe.dbt_plugin``). Staging needs no
+keyed hash: ``chemsafe ingest`` writes personal identifiers already hashed
+(chemsafe.personal), so no engine sees them in clear or needs the key. The plugin only
+refuses to build a warehouse that records another key's fingerprint, or from a load
+ingested under another key (chemsafe.keycheck), as chemsafe does before dbt starts.
 """
 
 from __future__ import annotations
@@ -12,30 +13,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
 
-from chemsafe.keycheck import KeyChanged, key_fingerprint, stored_fingerprint_on
-from chemsafe.pseudonym import DEMO_WARNING, pseudonym_key, pseudonymise
-
-FUNCTION_NAME = "chemsafe_pseudonymise"
-
-
-def _hash_with(key: bytes):  # noqa: ANN202 - returns an Arrow UDF
-    def _hash(values: pa.Array) -> pa.Array:
-        return pa.array([pseudonymise(v, key) for v in values.to_pylist()], type=pa.string())
-
-    return _hash
-
-
-def register_pseudonymise(conn: DuckDBPyConnection, key: bytes) -> None:
-    """Register chemsafe_pseudonymise(VARCHAR) -> VARCHAR (HMAC-SHA256 hex) on `conn`."""
-    conn.create_function(
-        FUNCTION_NAME, _hash_with(key), ["VARCHAR"], "VARCHAR", type="arrow",
-        null_handling="special", side_effects=False,
-    )
+from chemsafe.keycheck import (
+    KeyChanged,
+    key_fingerprint,
+    load_key_problem,
+    stored_fingerprint_on,
+)
+from chemsafe.paths import DataPaths
+from chemsafe.pseudonym import DEMO_WARNING, pseudonym_key
 
 
 def missing_data_dir_text(warehouse: Path) -> str | None:
@@ -59,9 +48,13 @@ class Plugin(BasePlugin):
         self._key, is_demo = pseudonym_key()
         if is_demo:
             print(f"WARNING: {DEMO_WARNING}", file=sys.stderr)
+        if path and path != ":memory:":
+            load = DataPaths(Path(path).resolve().parent).current_seeds
+            problem = load_key_problem(load.resolve()) if load.exists() else None
+            if problem:
+                raise DbtRuntimeError(problem)
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        register_pseudonymise(conn, self._key)
         # dbt run directly (not through chemsafe, which checks before dbt starts): never
         # build under a key other than the one the warehouse records (chemsafe.keycheck).
         stored = stored_fingerprint_on(conn)

@@ -26,11 +26,11 @@ import numpy as np
 import pyarrow as pa
 
 from chemsafe.db import literal
+from chemsafe.personal import SETTINGS, TRIM_CHARS, Protection
 from chemsafe.record_scan import FileScan
 
-# The white space a cell is trimmed of (macros/cross_db/trim_whitespace.sql, DuckDB):
-# space, tab, LF, CR, no-break space, ideographic space.
-TRIM_CHARS = " \t\n\r\u00a0\u3000"
+HASH_FUNCTION = "chemsafe_ingest_hash"
+DIGEST_FUNCTION = "chemsafe_ingest_digest"
 MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1500MB"
 _UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
@@ -100,6 +100,7 @@ def convert_with_engine(
     work_dir: Path,
     max_cell_chars: int,
     memory_limit: str,
+    protection: Protection,
 ) -> tuple[int, list[Malformed]]:
     """Write the converted file; return (records read, malformed records)."""
     lines, starts, ends, fields, _ = scan.records()
@@ -121,7 +122,7 @@ def convert_with_engine(
         _read_and_write(read_path, data, data_lines[right_width],
                                data_starts[right_width], data_ends[right_width], width,
                                positions, extras, header, column_names, out_path,
-                               max_cell_chars, malformed, memory_limit)
+                               max_cell_chars, malformed, memory_limit, protection)
     finally:
         if read_path != source:
             read_path.unlink(missing_ok=True)
@@ -160,7 +161,8 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
                     ends: np.ndarray, width: int, positions: list[int],
                     extras: list[tuple[str, int]], header: list[str], column_names: list[str],
                     out_path: Path, max_cell_chars: int,
-                    malformed: list[Malformed], memory_limit: str) -> int:
+                    malformed: list[Malformed], memory_limit: str,
+                    protection: Protection) -> int:
     """One statement reads the records and writes the converted file, each record next to
     its physical line (joined by position: DuckDB keeps the file's order). DuckDB
     returning fewer or more records than the scan found stops the statement."""
@@ -171,19 +173,14 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
     keep[[i + 1 for i in too_long]] = False
     names = [f"c{i}" for i in range(width)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-    trim = literal(TRIM_CHARS)
-    extra_json = (
-        "json_object(" + ", ".join(
-            f"{literal(name)}, coalesce(trim(c{idx}, {trim}), '')" for name, idx in extras)
-        + ")" if extras else "null"
-    )
-    selected = ", ".join(f"c{p} as \"{name}\"" for p, name in
-                         zip(positions, column_names, strict=True))
+    selected, extra_json, digest, found = _protected_columns(positions, extras,
+                                                             column_names, protection)
     expected = int(keep.sum())
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = true")
         con.execute(f"set memory_limit = {literal(memory_limit)}")
+        _register_protection(con, protection)
         con.register("record_lines", pa.table({
             "line": pa.array(np.concatenate(([0], lines)).astype(np.int64)),
             "keep": pa.array(keep),
@@ -191,8 +188,9 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
         try:
             ((written,),) = con.execute(
                 "copy (select coalesce(record_lines.line, error('more records than the scan "
-                f"found')) as _line, {selected}, {extra_json} as _extras "
-                "from (select *, true as present from read_csv("
+                f"found')) as _line, {selected}, {extra_json} as _extras, "
+                f"{digest} as _masked_digest "
+                f"from (select *, true as present, {found} as _found from read_csv("
                 f"{literal(str(read_path))}, header = false, auto_detect = false, "
                 f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
                 "strict_mode = true, null_padding = false, max_line_size = 67108864)) as records "
@@ -209,6 +207,62 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
         return expected
     finally:
         con.close()
+
+
+def _protected_columns(positions: list[int], extras: list[tuple[str, int]],
+                       column_names: list[str],
+                       protection: Protection) -> tuple[str, str, str, str]:
+    """The select list of the converted file, personal data protected as
+    chemsafe.personal says: (contract columns, _extras, _masked_digest, and the _found
+    test they read, computed once per record). The key is not
+    in this SQL: the keyed hash is a function registered on the connection."""
+    trim = literal(TRIM_CHARS)
+    pattern, mask = literal(SETTINGS.employee_number_pattern), literal(SETTINGS.mask)
+    masked_cells = [f"c{positions[i]}" for i in protection.masked]
+    extra_cells = [f"c{idx}" for _, idx in extras]
+    watched = masked_cells + extra_cells
+    # whether the record quotes an employee number where ingest masks: computed once per
+    # record (column _found of the read), so the masking below runs on those few only
+    found = "records._found"
+
+    def masked(expr: str) -> str:
+        return f"case when {found} then regexp_replace({expr}, {pattern}, {mask}, 'gi') " \
+               f"else {expr} end"
+
+    cells = []
+    for i, (position, name) in enumerate(zip(positions, column_names, strict=True)):
+        cell = f"c{position}"
+        if i in protection.personal:
+            cell = f"{HASH_FUNCTION}({cell})"
+        elif i in protection.masked:
+            cell = masked(cell)
+        cells.append(f'{cell} as "{name}"')
+    empty = literal("")
+    extra_json = (
+        "json_object(" + ", ".join(
+            f"{literal(name)}, " + masked(f"coalesce(trim(c{idx}, {trim}), {empty})")
+            for name, idx in extras) + ")" if extras else "null"
+    )
+    digest = (f"case when {found} then {DIGEST_FUNCTION}(list_value({', '.join(watched)})) "
+              "end" if watched else "null")
+    found_sql = (f"regexp_matches(concat_ws(chr(31), {', '.join(watched)}), {pattern}, 'i')"
+                 if watched else "false")
+    return ", ".join(cells), extra_json, digest, found_sql
+
+
+def _register_protection(con: duckdb.DuckDBPyConnection, protection: Protection) -> None:
+    """The keyed hash and digest as connection functions (vectorised over Arrow arrays):
+    the key stays in this process, never in SQL text."""
+    def digested(records: pa.Array) -> pa.Array:
+        return pa.array([protection.digest(r) for r in records.to_pylist()], type=pa.string())
+
+    def hashed(values: pa.Array) -> pa.Array:
+        return pa.array(protection.hash_all(values.to_pylist()), type=pa.string())
+
+    con.create_function(HASH_FUNCTION, hashed, ["VARCHAR"], "VARCHAR", type="arrow",
+                        null_handling="special", side_effects=False)
+    con.create_function(DIGEST_FUNCTION, digested, ["VARCHAR[]"], "VARCHAR", type="arrow",
+                        side_effects=False)
 
 
 def header_fields(data: bytes, start: int, end: int) -> list[str]:

@@ -43,7 +43,6 @@ from chemsafe.atomic import swap_link
 from chemsafe.contract import FILES, FILES_BY_NAME, LIMITS, ExtractFile
 from chemsafe.encoding import EncodingError, FileFingerprint, fingerprint
 from chemsafe.engine_read import (
-    TRIM_CHARS,
     EngineReadFailed,
     convert_with_engine,
     header_fields,
@@ -51,6 +50,13 @@ from chemsafe.engine_read import (
     too_long_column,
 )
 from chemsafe.paths import DataPaths
+from chemsafe.personal import (
+    DIGEST_COLUMN,
+    KEY_FINGERPRINT_FILE,
+    TRIM_CHARS,
+    Protection,
+)
+from chemsafe.pseudonym import key_fingerprint, pseudonym_key
 from chemsafe.record_scan import scan_records
 
 MANIFEST_SEED = "raw__ingest_manifest"
@@ -271,14 +277,17 @@ def convert_file(
     target_dir: Path,
     malformed_writer: RowWriter,
     reader: str = "engine",
+    key: bytes | None = None,
 ) -> FileResult:
     """Check one extract and write its converted file (``raw_<name>.csv``) into target_dir.
 
     reader "engine" (the default): a byte scan finds the records and DuckDB reads them;
     a file outside RFC 4180 quoting, or one where the two disagree, is read record by
     record instead. reader "python": record by record (the reference the engine path is
-    tested against).
+    tested against). Personal data is protected as chemsafe.personal says, under `key`
+    (default: this run's pseudonym key).
     """
+    protection = Protection.for_file(extract, key)
     try:
         fp = fingerprint(source)
     except EncodingError as exc:
@@ -286,9 +295,9 @@ def convert_file(
     result = FileResult(extract, fp, source)
     if reader == "engine":
         with _utf8_view(source, fp, target_dir) as utf8:
-            if _convert_with_engine(result, utf8, target_dir, malformed_writer):
+            if _convert_with_engine(result, utf8, target_dir, malformed_writer, protection):
                 return result
-    _convert_by_record(result, target_dir, malformed_writer)
+    _convert_by_record(result, target_dir, malformed_writer, protection)
     return result
 
 
@@ -319,7 +328,7 @@ def _record_too_long(file_name: str, start: int) -> IngestError:
 
 
 def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
-                         malformed_writer: RowWriter) -> bool:
+                         malformed_writer: RowWriter, protection: Protection) -> bool:
     """The engine path; False when the file must be read record by record instead."""
     extract = result.extract
     scan = scan_records(utf8)
@@ -341,7 +350,7 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
                 source=utf8, data=data, scan=scan, width=len(header), positions=positions,
                 extras=extras, header=header, column_names=extract.column_names,
                 out_path=out_path, work_dir=target_dir, max_cell_chars=MAX_CELL_CHARS,
-                memory_limit=memory_share(ingest_workers()))
+                memory_limit=memory_share(ingest_workers()), protection=protection)
         except EngineReadFailed:
             out_path.unlink(missing_ok=True)
             return False
@@ -350,7 +359,8 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
     result.malformed = len(malformed)
     for item in malformed:
         malformed_writer.writerow([extract.file_name, item.line, item.field_count, len(header),
-                                   item.column_name, shown_raw_text(item.raw_text)])
+                                   item.column_name,
+                                   protection.shown_malformed(shown_raw_text(item.raw_text))])
     # the scan counted the line breaks in the bytes (a lone CR sends a file to the
     # record-by-record reader); blank lines and record spans were derived separately
     result.physical_lines = scan.physical_lines
@@ -366,7 +376,7 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
 
 
 def _convert_by_record(result: FileResult, target_dir: Path,
-                       malformed_writer: RowWriter) -> None:
+                       malformed_writer: RowWriter, protection: Protection) -> None:
     """The reference path: Python's csv reader, one record at a time."""
     extract, fp, source = result.extract, result.fingerprint, result.source_path
     reader = RecordReader(source, fp.encoding, extract.file_name)
@@ -381,7 +391,7 @@ def _convert_by_record(result: FileResult, target_dir: Path,
     out_path = target_dir / f"{extract.seed_name}.csv"
     with out_path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([LINE_COLUMN, *extract.column_names, EXTRAS_COLUMN])
+        writer.writerow([LINE_COLUMN, *extract.column_names, EXTRAS_COLUMN, DIGEST_COLUMN])
         for line, record in records:
             result.records_read += 1
             too_long = too_long_column(record, header, MAX_CELL_CHARS)
@@ -390,19 +400,23 @@ def _convert_by_record(result: FileResult, target_dir: Path,
                 malformed_writer.writerow([
                     extract.file_name, line, len(record), width,
                     too_long if len(record) == width else "",
-                    shown_raw_text(record_physical_text(reader.last_lines)),
+                    protection.shown_malformed(
+                        shown_raw_text(record_physical_text(reader.last_lines))),
                 ])
                 continue
+            cells, extra_cells, digest = protection.protect_record(
+                [record[p] for p in positions],
+                [record[idx].strip(TRIM_CHARS) for _, idx in extras])
             extra_json = (
                 json.dumps(
-                    {name: record[idx].strip(TRIM_CHARS) for name, idx in extras},
+                    dict(zip([name for name, _ in extras], extra_cells, strict=True)),
                     ensure_ascii=False,
                     separators=(",", ":"),
                 )
                 if extras
                 else ""
             )
-            writer.writerow([line, *(record[p] for p in positions), extra_json])
+            writer.writerow([line, *cells, extra_json, digest])
     _account_for_lines(result, reader)
 
 
@@ -464,7 +478,7 @@ def _missing_files_message(folder: Path, missing: list[str], ignored: list[str])
 
 
 def _convert_all(sources: dict[str, Path], work_dir: Path,
-                 reader: str) -> list[tuple[FileResult, MalformedRows]]:
+                 reader: str, key: bytes) -> list[tuple[FileResult, MalformedRows]]:
     """Convert every extract, the largest first, a few at a time; results in the
     contract's file order. When files fail, the first failing one in that order is raised
     (as a one-at-a-time load would), after the files in progress have stopped."""
@@ -473,7 +487,8 @@ def _convert_all(sources: dict[str, Path], work_dir: Path,
     with ThreadPoolExecutor(max_workers=ingest_workers(),
                             thread_name_prefix="chemsafe-ingest") as pool:
         futures: dict[str, Future[FileResult]] = {
-            f.name: pool.submit(convert_file, f, sources[f.name], work_dir, rows[f.name], reader)
+            f.name: pool.submit(convert_file, f, sources[f.name], work_dir, rows[f.name], reader,
+                                  key)
             for f in order
         }
         try:
@@ -486,10 +501,14 @@ def _convert_all(sources: dict[str, Path], work_dir: Path,
 
 
 def ingest(folder: Path, paths: DataPaths, now: datetime | None = None,
-           reader: str = "engine") -> LoadResult:
+           reader: str = "engine", expected_sha256: dict[str, str] | None = None) \
+        -> LoadResult:
     """Convert every extract of ``folder`` into a new load and make it current.
 
-    Raises IngestError (and leaves the current load untouched) when any file fails.
+    Personal data is protected under this run's pseudonym key (chemsafe.personal), whose
+    fingerprint the load folder records. Raises IngestError (and leaves the current load
+    untouched) when any file fails, or when `expected_sha256` (file name -> sha256) names
+    a file whose bytes are not those.
     """
     if not folder.exists():
         raise IngestError(f"{folder}: no such folder (the extract folder does not exist)")
@@ -508,7 +527,17 @@ def ingest(folder: Path, paths: DataPaths, now: datetime | None = None,
     work_dir.mkdir()
     results: list[FileResult] = []
     try:
-        converted = _convert_all(sources, work_dir, reader)
+        key, _ = pseudonym_key()
+        converted = _convert_all(sources, work_dir, reader, key)
+        for result, _rows in converted:
+            wanted = (expected_sha256 or {}).get(result.extract.file_name)
+            if wanted is not None and wanted != result.fingerprint.sha256:
+                raise IngestError(
+                    f"{result.extract.file_name}: the file changed since the current load "
+                    f"was ingested (sha256 {result.fingerprint.sha256[:12]}…, was "
+                    f"{wanted[:12]}…); the load is rejected")
+        (work_dir / KEY_FINGERPRINT_FILE).write_text(
+            key_fingerprint(key) + "\n", encoding="ascii")
         with (work_dir / f"{MALFORMED_SEED}.csv").open("w", encoding="utf-8", newline="") as mf:
             malformed_writer = csv.writer(mf, lineterminator="\n")
             malformed_writer.writerow(MALFORMED_COLUMNS)
@@ -538,3 +567,19 @@ def _write_manifest(
                 stamp.isoformat(timespec="seconds"), r.physical_lines, r.blank_lines,
                 r.record_lines,
             ])
+
+
+def reingest_current(paths: DataPaths) -> LoadResult:
+    """Ingest the current load's extracts again, from the folder its manifest names, under
+    this run's pseudonym key (for a rekey: the load holds keyed hashes of the old key).
+    Fails, leaving everything as it was, when those files moved or changed."""
+    manifest = paths.current_seeds / f"{MANIFEST_SEED}.csv"
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    folders = {str(Path(row["source_path"]).parent) for row in rows}
+    if len(folders) != 1:
+        raise IngestError(f"{manifest}: the current load's files come from "
+                          f"{len(folders)} folders; ingest the extracts again")
+    return ingest(Path(folders.pop()), paths,
+                  expected_sha256={row["source_file"]: row["sha256"] for row in rows})
+

@@ -21,8 +21,6 @@ The dbt plugin (chemsafe.dbt_plugin) makes the same comparison when dbt is run d
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +28,12 @@ from pathlib import Path
 import duckdb
 
 from chemsafe.db import first_row
-from chemsafe.pseudonym import KEY_ENV, pseudonym_key
+from chemsafe.personal import load_fingerprint
+from chemsafe.pseudonym import FINGERPRINT_LABEL, KEY_ENV, key_fingerprint, pseudonym_key
 
 SCHEMA = "audit"
 TABLE = "pseudonym_key"
-LABEL = b"chemsafe-esg pseudonym key fingerprint v1"
+LABEL = FINGERPRINT_LABEL
 SHOWN = 12  # hex digits of a fingerprint shown in messages
 
 
@@ -48,11 +47,6 @@ class KeyCheck:
 
     fingerprint: str
     notes: tuple[str, ...] = ()
-
-
-def key_fingerprint(key: bytes) -> str:
-    """HMAC-SHA256(key, LABEL) in hex: identifies the key without revealing it."""
-    return hmac.new(key, LABEL, hashlib.sha256).hexdigest()
 
 
 def current_fingerprint() -> tuple[str, bool]:
@@ -164,5 +158,36 @@ def check_key(warehouse: Path, rekey: bool) -> KeyCheck:
     return KeyCheck(current, tuple(notes))
 
 
-__all__ = ["KeyChanged", "KeyCheck", "check_key", "key_fingerprint", "stored_fingerprint",
-           "stored_fingerprint_on", "verify_key"]
+def load_key_problem(load_dir: Path) -> str | None:
+    """Why the current load cannot be built under this run's key, or None. Ingest hashes
+    personal data (chemsafe.personal), so a load holds the keyed hashes of the key it was
+    ingested under, which its folder records; a load without that record predates
+    hashing at ingest and holds employee numbers in clear."""
+    current, is_demo = current_fingerprint()
+    recorded = load_fingerprint(load_dir)
+    if recorded == current:
+        return None
+    which = (f"{KEY_ENV} is not set, so this run uses the public demo key" if is_demo
+             else f"the key in {KEY_ENV}")
+    if recorded is None:
+        return (f"the current load ({load_dir.name}) was ingested before ingest "
+                "pseudonymised employee numbers, so it holds them in clear; nothing was "
+                "done. Ingest the extracts again (`chemsafe ingest DIR`), or pass --rekey "
+                "to ingest them again from where they were loaded")
+    return (f"the pseudonym key changed: {which} (fingerprint {current[:SHOWN]}…) is not "
+            f"the key the current load {load_dir.name} was ingested under (fingerprint "
+            f"{recorded[:SHOWN]}…), and pseudonyms of two keys never join; nothing was done. "
+            "Run with that key, ingest the extracts again under this one, or pass --rekey "
+            "to ingest them again from where they were loaded")
+
+
+__all__ = [
+    "KeyChanged",
+    "KeyCheck",
+    "check_key",
+    "key_fingerprint",
+    "load_key_problem",
+    "stored_fingerprint",
+    "stored_fingerprint_on",
+    "verify_key",
+]

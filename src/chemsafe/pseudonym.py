@@ -32,3 +32,12 @@ def pseudonymise(value: str | None, key: bytes) -> str | None:
     if value is None:
         return None
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_fingerprint(key: bytes) -> str:
+    """HMAC-SHA256(key, a fixed public label) in hex: names the key without revealing it
+    (chemsafe.keycheck records it in the warehouse, ingest in each load folder)."""
+    return hmac.new(key, FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+
+
+FINGERPRINT_LABEL = b"chemsafe-esg pseudonym key fingerprint v1"

@@ -21,9 +21,6 @@ from typing import Any
 
 import duckdb
 
-from chemsafe.dbt_plugin import register_pseudonymise
-from chemsafe.pseudonym import pseudonym_key
-
 PROJECT = "chemsafe_esg"
 
 
@@ -49,7 +46,6 @@ def run_floor(manifest_path: Path, warehouse: Path, floor_db: Path) -> float:
     # the same engine settings as the dbt profile
     con.execute("set preserve_insertion_order = false")
     con.execute(f"set memory_limit = '{os.environ.get('CHEMSAFE_MEMORY_LIMIT', '1500MB')}'")
-    register_pseudonymise(con, pseudonym_key()[0])
     con.execute(f"attach '{warehouse}' as built (read_only)")
     started = time.perf_counter()
     for schema in sorted({n["schema"] for n in nodes.values() if n["resource_type"] != "test"}):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -26,12 +27,12 @@ from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import data_paths
 from chemsafe.reconcile.catalog import CatalogError, parse_quarter
-from chemsafe.reconcile.outcome import FAIL, PASS, WARN, disagreement_text, disagreements
-from chemsafe.reconcile.report import fmt_measure, fmt_threshold
-from chemsafe.reconcile.run import ReconcileOutcome, ReportNotFiled, reconcile_quarter
-from chemsafe.reconcile.warehouse import ReconcileError
 
-STATUS_TEXT = {PASS: "PASS", FAIL: "FAIL", WARN: "WARN"}
+if TYPE_CHECKING:
+    from chemsafe.reconcile.run import ReconcileOutcome
+
+# The reconciliation itself (pandas, Great Expectations) is imported when the command
+# runs, not when `chemsafe` builds its parser: `chemsafe ingest` starts a second sooner.
 
 
 def _quarter(value: str) -> str:
@@ -62,6 +63,10 @@ def add_reconcile_parser(subparsers: argparse._SubParsersAction) -> argparse.Arg
 
 
 def summary_lines(outcome: ReconcileOutcome) -> list[str]:
+    from chemsafe.reconcile.outcome import FAIL, PASS, WARN
+    from chemsafe.reconcile.report import fmt_measure, fmt_threshold
+
+    status_text = {PASS: "PASS", FAIL: "FAIL", WARN: "WARN"}
     lines = [f"Reconciliation {outcome.quarter.period} "
              f"({outcome.quarter.quarter_start} .. {outcome.quarter.quarter_end}), "
              f"run {outcome.run_id[:12]}:"]
@@ -69,7 +74,7 @@ def summary_lines(outcome: ReconcileOutcome) -> list[str]:
         control, current = result.control, result.current
         unit = current.threshold.unit
         lines.append(
-            f"  {STATUS_TEXT[result.status]}  {control.id:<10}  "
+            f"  {status_text[result.status]}  {control.id:<10}  "
             f"{fmt_measure(current.observed, unit):>14}  "
             f"{fmt_threshold(control.comparator, current.threshold):<14}  "
             f"{current.exceptions_count:>6} exception(s)  {control.title}")
@@ -91,6 +96,10 @@ def summary_lines(outcome: ReconcileOutcome) -> list[str]:
 
 
 def reconcile_job(quarter: str | None) -> int:
+    from chemsafe.reconcile.outcome import disagreement_text, disagreements
+    from chemsafe.reconcile.run import ReportNotFiled, reconcile_quarter
+    from chemsafe.reconcile.warehouse import ReconcileError
+
     paths = data_paths()
     try:
         outcome = reconcile_quarter(paths, quarter)
