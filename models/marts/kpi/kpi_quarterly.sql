@@ -82,7 +82,7 @@ base_value_per_chem_sites as (
     select
         base_quarters.period,
         production.site_id,
-        {{ safe_ratio('sum(production.value_added_krw_m)', 'sum(production.hazardous_chem_use_kg) / 1000.0') }}
+        {{ safe_ratio(exact_sum('production.value_added_krw_m'), exact_sum('production.hazardous_chem_use_kg / 1000.0')) }}
             as value_per_chem
     from base_quarters
     inner join production
@@ -96,7 +96,7 @@ base_value_per_chem_company as (
 
     select
         base_quarters.period,
-        {{ safe_ratio('sum(production.value_added_krw_m)', 'sum(production.hazardous_chem_use_kg) / 1000.0') }}
+        {{ safe_ratio(exact_sum('production.value_added_krw_m'), exact_sum('production.hazardous_chem_use_kg / 1000.0')) }}
             as value_per_chem
     from base_quarters
     inner join production
