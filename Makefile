@@ -5,13 +5,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.chemsafe-installed
 
-.PHONY: run test lint lock clean help browser mutants
+.PHONY: run test lint lock clean help browser mutants spark
 
 help:
 	@echo "make run   - set up the environment and run the main job on the demo extracts"
 	@echo "make test  - run the whole test suite (lint + pytest, dbt end to end)"
 	@echo "make mutants - flip every registered rule boundary and check a test notices"
 	@echo "make browser - install headless Chromium and Korean fonts (done by make test)"
+	@echo "make spark - add dbt-spark and a local Spark (the spark target; done by make test)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@echo "Setting up $(VENV) from requirements.lock (dbt, DuckDB, Great Expectations, pandas):"
@@ -23,6 +24,18 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/chemsafe run
+
+# The optional `spark` target (README "Outgrowing one machine"): dbt-spark and pyspark from
+# their own hashed lock (requirements-spark.lock, the main lock plus these), installed only
+# by `make spark` and `make test` (the parity test), never by `make run`. Spark needs a
+# Java 17+ runtime (java on the PATH or JAVA_HOME).
+SPARK_STAMP := $(VENV)/.chemsafe-spark-installed
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	@echo "Adding dbt-spark and pyspark (about 450 MB) from requirements-spark.lock"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-spark.lock
+	@touch $(SPARK_STAMP)
+
+spark: $(SPARK_STAMP)
 
 # Headless Chromium and a Korean font for the tests that look at the HTML pages (the
 # EHS dashboard, reports); DejaVu (no Hangul) is the tests' tofu-only control font.
@@ -41,7 +54,7 @@ browser:
 # per CPU, at most 4): most of a test's time is dbt's single-threaded Python, so two
 # workers on two cores nearly halve the wall time. TEST_WORKERS=0 runs them serially.
 TEST_WORKERS ?= auto
-test: $(STAMP) browser
+test: $(STAMP) $(SPARK_STAMP) browser
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/python -m pytest -v --durations=15 -n $(TEST_WORKERS) --maxprocesses=4 --dist loadfile
 	$(BIN)/python scripts/mutants.py
@@ -60,6 +73,8 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
 	$(BIN)/pip-compile --allow-unsafe --extra=dev --generate-hashes --no-emit-find-links --no-emit-index-url \
 		--output-file=requirements.lock pyproject.toml
+	$(BIN)/pip-compile --allow-unsafe --extra=dev --extra=spark --generate-hashes --no-emit-find-links \
+		--no-emit-index-url --constraint=requirements.lock --output-file=requirements-spark.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) data target logs

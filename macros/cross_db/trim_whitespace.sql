@@ -11,3 +11,9 @@
 {% macro duckdb__trim_whitespace(expr) -%}
     nullif(trim({{ expr }}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288)), '')
 {%- endmacro %}
+
+{#- Spark: the same characters as on DuckDB. Spark's char(n) is chr(n % 256), so the
+    no-break and ideographic spaces are written as \u escapes in the string literal. -#}
+{% macro spark__trim_whitespace(expr) -%}
+    nullif(trim(both ' \t\n\r\u00A0\u3000' from {{ expr }}), '')
+{%- endmacro %}

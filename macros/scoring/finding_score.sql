@@ -26,7 +26,7 @@
     days, never below 0. -#}
 {% macro days_open(found_on, closed_on, as_of) -%}
     greatest(
-        {{ dbt.datediff(found_on, "case when " ~ closed_on ~ " is not null and " ~ closed_on ~ " < " ~ as_of ~ " then " ~ closed_on ~ " else " ~ as_of ~ " end", 'day') }},
+        {{ days_between(found_on, "case when " ~ closed_on ~ " is not null and " ~ closed_on ~ " < " ~ as_of ~ " then " ~ closed_on ~ " else " ~ as_of ~ " end") }},
         0
     )
 {%- endmacro %}

@@ -35,13 +35,13 @@ offsets as (
 spine as (
 
     select
-        {{ quarter_start(dbt.dateadd('quarter', 'offsets.quarter_offset', 'bounds.first_quarter_end')) }}
+        {{ quarter_start(add_quarters('bounds.first_quarter_end', 'offsets.quarter_offset')) }}
             as quarter_start
     from bounds
     cross join offsets
     where bounds.first_quarter_end is not null
       and offsets.quarter_offset
-          <= {{ dbt.datediff('bounds.first_quarter_end', 'bounds.last_quarter_end', 'quarter') }}
+          <= {{ quarters_between('bounds.first_quarter_end', 'bounds.last_quarter_end') }}
 
 ),
 

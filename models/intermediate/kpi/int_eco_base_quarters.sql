@@ -39,9 +39,8 @@ final as (
     select
         period,
         base_year,
-        cast({{ dbt.dateadd('year', 'base_year - extract(year from quarter_start)', 'quarter_start') }}
-             as date) as base_quarter_start,
-        {{ quarter_end(dbt.dateadd('year', 'base_year - extract(year from quarter_start)', 'quarter_start')) }}
+        {{ add_years('quarter_start', 'base_year - extract(year from quarter_start)') }} as base_quarter_start,
+        {{ quarter_end(add_years('quarter_start', 'base_year - extract(year from quarter_start)')) }}
             as base_quarter_end
     from base_years
 

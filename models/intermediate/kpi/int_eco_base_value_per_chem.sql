@@ -1,5 +1,7 @@
 {#- ECO_FACTOR_INDEX's denominator: the value added per tonne of hazardous chemicals used
-    (ECO_VALUE_PER_CHEM's formula) over the months of each quarter's base-year quarter
+    (ECO_VALUE_PER_CHEM's formula, summed exactly as the quarter's own value is, so a
+    base-year quarter's index against itself is exactly 1.0) over the months of each
+    quarter's base-year quarter
     (int_eco_base_months), per site and for the company (site_id NULL, from all the sites'
     months, never averaged). One row per (period, site_id); a site without base-year
     months has no row. -#}
@@ -14,7 +16,7 @@ final as (
     select
         period,
         site_id,
-        {{ safe_ratio('sum(value_added_krw_m)', 'sum(hazardous_chem_use_kg) / 1000.0') }}
+        {{ safe_ratio(exact_sum('value_added_krw_m'), exact_sum('hazardous_chem_use_kg / 1000.0')) }}
             as value_per_chem
     from base_months
     group by grouping sets ((period, site_id), (period))

@@ -90,7 +90,7 @@ closed_in_quarter as (
     select
         classified.*,
         quarters.period,
-        {{ dbt.datediff('classified.found_on', 'classified.closed_on', 'day') }} as lead_time_days
+        {{ days_between('classified.found_on', 'classified.closed_on') }} as lead_time_days
     from classified
     inner join quarters
         on {{ in_quarter('quarters', 'classified.closed_on') }}

@@ -45,7 +45,7 @@ final as (
         findings.repeat_of_finding_id is not null as has_explicit_repeat_link,
         previous_dates.previous_finding_id as previous_same_category_finding_id,
         previous_dates.previous_found_on as previous_same_category_found_on,
-        {{ dbt.datediff('previous_dates.previous_found_on', 'findings.found_on', 'day') }}
+        {{ days_between('previous_dates.previous_found_on', 'findings.found_on') }}
             as days_since_previous_same_category
     from findings
     inner join previous_dates

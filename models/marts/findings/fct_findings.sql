@@ -156,7 +156,7 @@ final as (
         closed_on,
         is_closed,
         case
-            when is_closed then {{ dbt.datediff('found_on', 'closed_on', 'day') }}
+            when is_closed then {{ days_between('found_on', 'closed_on') }}
         end as lead_time_days,
         risk_tier_on_found,
         is_unassessed_on_found,
