@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 from conftest import chemsafe
@@ -39,3 +40,13 @@ def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
     assert figures[0]["findings"] > 1500  # about 1,260 findings per unit of scale
     table = (results / "latest.md").read_text()
     assert table.count("\n| ") >= 2 and "CPUs" in table and "ingest/read_csv" in table
+
+
+def test_floors_run_under_the_build_memory_bound() -> None:
+    """The engine floor and the single pass mirror the profile's default memory bound, so
+    a peak or a time compared with the build's is taken under the same bound."""
+    from chemsafe.bench import BUILD_MEMORY_LIMIT_DEFAULT
+
+    profile = (Path(__file__).parent.parent / "profiles.yml").read_text(encoding="utf-8")
+    bounds = re.findall(r"env_var\('CHEMSAFE_MEMORY_LIMIT', '([^']+)'\)", profile)
+    assert bounds == [BUILD_MEMORY_LIMIT_DEFAULT]

@@ -50,7 +50,8 @@ open_at_quarter_end as (
         findings.category,
         findings.severity,
         findings.found_on,
-        findings.closed_on
+        findings.closed_on,
+        findings.repeat_of_finding_id
     from quarters
     inner join findings
         on findings.found_on <= quarters.quarter_end
@@ -73,7 +74,7 @@ with_factors as (
         policy.repeat_factor as policy_repeat_factor,
         {{ days_open('open_at_quarter_end.found_on', 'open_at_quarter_end.closed_on',
                      'open_at_quarter_end.quarter_end') }} as days_open,
-        {{ repeat_rule('repeats.has_explicit_repeat_link',
+        {{ repeat_rule('open_at_quarter_end.repeat_of_finding_id',
                        'repeats.days_since_previous_same_category',
                        'policy.repeat_window_days') }} is not null as is_repeat
     from open_at_quarter_end
@@ -85,7 +86,9 @@ with_factors as (
     inner join policy
         on open_at_quarter_end.quarter_end = policy.policy_date
     inner join repeats
-        on open_at_quarter_end.finding_id = repeats.finding_id
+        on open_at_quarter_end.facility_id = repeats.facility_id
+        and open_at_quarter_end.category = repeats.category
+        and open_at_quarter_end.found_on = repeats.found_on
 
 ),
 

@@ -1,9 +1,12 @@
-{#- The facts behind the repeat rule, one row per accepted finding: whether the inspector
-    linked it to an earlier finding (repeat_of_finding_id set, to anything), and the
-    nearest earlier accepted finding at the same facility with the same category (its date,
-    id and the gap in days). Whether the gap makes a repeat depends on the
-    repeat_window_days in force, so that comparison is made where the score is computed.
-    Found via the previous distinct date per facility and category (no pairwise join). -#}
+{#- The same-category facts behind the repeat rule, one row per facility, category and
+    date with an accepted finding: the nearest earlier date with an accepted finding at the
+    same facility in the same category, the greatest finding id on that date, and the gap
+    in days. Every finding of a facility, category and date has the same nearest earlier
+    finding, so the scoring models join on those three columns (no join back to each
+    finding here). The explicit link (repeat_of_finding_id) is a column of the finding
+    itself, and whether the gap makes a repeat depends on the repeat_window_days in force:
+    both are applied where the score is computed (macro repeat_rule). Found via the
+    previous distinct date per facility and category (no pairwise join). -#}
 with findings as (
 
     select * from {{ ref('stg_ehs__findings') }}
@@ -41,17 +44,14 @@ previous_dates as (
 final as (
 
     select
-        findings.finding_id,
-        findings.repeat_of_finding_id is not null as has_explicit_repeat_link,
-        previous_dates.previous_finding_id as previous_same_category_finding_id,
-        previous_dates.previous_found_on as previous_same_category_found_on,
-        {{ days_between('previous_dates.previous_found_on', 'findings.found_on') }}
+        facility_id,
+        category,
+        found_on,
+        previous_finding_id as previous_same_category_finding_id,
+        previous_found_on as previous_same_category_found_on,
+        {{ days_between('previous_found_on', 'found_on') }}
             as days_since_previous_same_category
-    from findings
-    inner join previous_dates
-        on findings.facility_id = previous_dates.facility_id
-        and findings.category = previous_dates.category
-        and findings.found_on = previous_dates.found_on
+    from previous_dates
 
 )
 

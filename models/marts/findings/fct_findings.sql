@@ -107,18 +107,19 @@ with_factors as (
         policy.repeat_factor as policy_repeat_factor,
         {{ days_open('with_context.found_on', 'with_context.closed_on', 'with_context.as_of_date') }}
             as days_open,
-        repeats.has_explicit_repeat_link,
         repeats.previous_same_category_finding_id,
         repeats.days_since_previous_same_category,
         {{ within_repeat_window('repeats.days_since_previous_same_category',
                                 'policy.repeat_window_days') }} as has_same_category_repeat,
-        {{ repeat_rule('repeats.has_explicit_repeat_link',
+        {{ repeat_rule('with_context.repeat_of_finding_id',
                        'repeats.days_since_previous_same_category',
                        'policy.repeat_window_days') }} as repeat_rule
     from with_context
     cross join policy
     inner join repeats
-        on with_context.finding_id = repeats.finding_id
+        on with_context.facility_id = repeats.facility_id
+        and with_context.category = repeats.category
+        and with_context.found_on = repeats.found_on
 
 ),
 

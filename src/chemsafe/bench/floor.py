@@ -12,7 +12,6 @@ three-part names resolve. Prints the elapsed seconds as JSON.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from graphlib import TopologicalSorter
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from chemsafe.bench import build_memory_limit
 
 PROJECT = "chemsafe_esg"
 
@@ -45,7 +46,7 @@ def run_floor(manifest_path: Path, warehouse: Path, floor_db: Path) -> float:
     con = duckdb.connect(str(floor_db))
     # the same engine settings as the dbt profile
     con.execute("set preserve_insertion_order = false")
-    con.execute(f"set memory_limit = '{os.environ.get('CHEMSAFE_MEMORY_LIMIT', '1500MB')}'")
+    con.execute(f"set memory_limit = '{build_memory_limit()}'")
     con.execute(f"attach '{warehouse}' as built (read_only)")
     started = time.perf_counter()
     for schema in sorted({n["schema"] for n in nodes.values() if n["resource_type"] != "test"}):

@@ -72,6 +72,9 @@ class SizeResult:
     floor_peak_mb: float | None = None
     pandas_apply_s: float | None = None
     pandas_vectorised_s: float | None = None
+    # reading the baseline's inputs (accepted findings, assessments) from the warehouse
+    # into DataFrames: not in pandas_apply_s, as dbt scoring's reading of staging is
+    pandas_load_s: float | None = None
     reconcile_s: float | None = None
     reconcile_peak_mb: float | None = None
     dbt_scoring_s: float | None = None
@@ -233,8 +236,8 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
                  str(build_manifest), str(paths.warehouse),
                  str(size_dir / "floor" / "chemsafe.duckdb")]
     (size_dir / "floor").mkdir(exist_ok=True)
-    builds, peaks, floors, floor_peaks, applies, vectors, recs, rec_peaks, scorings = (
-        [] for _ in range(9))
+    builds, peaks, floors, floor_peaks, applies, vectors, recs, rec_peaks, scorings, loads = (
+        [] for _ in range(10))
     staging_fi: list[float] = []
     single_passes: list[float] = []
     for _ in range(repeat):
@@ -255,8 +258,10 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
         f = _check(measure(floor_cmd, env, root_dir, log), "engine floor", log)
         floors.append(f.wall_s)
         floor_peaks.append(f.peak_mb)
+        load_started = time.perf_counter()
         findings = _frames(paths.warehouse, FINDINGS_SQL)
         assessments = _frames(paths.warehouse, ASSESSMENTS_SQL)
+        loads.append(time.perf_counter() - load_started)
         as_of = _as_of(paths.warehouse)
         apply_s, by_apply = timed(score_apply, findings, assessments, as_of)
         vector_s, by_vector = timed(score_vectorised, findings, assessments, as_of)
@@ -279,6 +284,7 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     result.dbt_build_s, result.dbt_peak_mb = _median(builds), _median(peaks)
     result.floor_s, result.floor_peak_mb = _median(floors), _median(floor_peaks)
     result.pandas_apply_s, result.pandas_vectorised_s = _median(applies), _median(vectors)
+    result.pandas_load_s = _median(loads)
     result.reconcile_s, result.reconcile_peak_mb = _median(recs), _median(rec_peaks)
     result.dbt_scoring_s = _median(scorings)
     result.dbt_staging_fi_s, result.single_pass_s = _median(staging_fi), _median(single_passes)

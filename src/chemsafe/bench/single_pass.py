@@ -12,13 +12,13 @@ side's time for the same two files: STAGING_MODELS run again on their own after 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 
+from chemsafe.bench import build_memory_limit
 from chemsafe.paths import project_root
 
 SCRIPT = Path("bench") / "staging_single_pass.sql"
@@ -53,7 +53,7 @@ def run_single_pass(load_dir: Path, warehouse: Path, out_db: Path) -> tuple[floa
     out_db.unlink(missing_ok=True)
     with duckdb.connect(str(out_db)) as con:
         con.execute("set preserve_insertion_order = false")
-        con.execute(f"set memory_limit = '{os.environ.get('CHEMSAFE_MEMORY_LIMIT', '1500MB')}'")
+        con.execute(f"set memory_limit = '{build_memory_limit()}'")
         con.execute(f"attach '{warehouse}' as built (read_only)")
         started = time.perf_counter()
         con.execute(sql)
