@@ -7,7 +7,7 @@
 
 {#- The number of a record among those of its side with the same key, in id order. -#}
 {% macro pair_rank(keys, order_by) -%}
-    row_number() over (partition by {{ keys | join(', ') }} order by {{ order_by }})
+    cast(row_number() over (partition by {{ keys | join(', ') }} order by {{ order_by }}) as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
 {#- Select items: the line's key and pair_rank, from whichever side has the record. -#}
