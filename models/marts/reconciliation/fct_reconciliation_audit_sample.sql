@@ -62,10 +62,10 @@ ranked as (
         count(*) over (
             partition by period, reconciliation, site_id, stratum
         ) as stratum_lines,
-        row_number() over (
+        cast(row_number() over (
             partition by period, reconciliation, site_id, stratum
             order by sample_hash, line_key
-        ) as draw_rank
+        ) as {{ dbt.type_bigint() }}) as draw_rank
     from stratified
 
 ),
