@@ -42,7 +42,8 @@ def seed_parse_cache(data_dir: Path) -> None:
     target = data_dir / "dbt" / "target"
     if not PARSE_CACHE or (target / PARTIAL_PARSE).exists():
         return
-    existing = next(p for p in (data_dir, *data_dir.parents) if p.exists())
+    # where the cache would go: a test may mount a small filesystem on the target folder
+    existing = next(p for p in (target, *target.parents) if p.exists())
     if shutil.disk_usage(existing).free < 1 << 30:
         return  # a test's deliberately small filesystem: its disk budget is the test's
     target.mkdir(parents=True, exist_ok=True)
