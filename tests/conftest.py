@@ -244,13 +244,3 @@ def assert_marts_unchanged(warehouse: Path, drop: str) -> None:
                      if expected.get(name) != actual.get(name))
     assert changed == [], f"marts of the {drop} drop changed: {changed}"
 
-
-# The longest test files start first (pytest-xdist hands out whole files in collection
-# order, --dist loadfile): one left for last keeps a worker busy alone at the end while the
-# other has nothing to do. Within each group the order is unchanged.
-LONG_FILES = ("test_spark_parity.py", "test_bench.py", "test_publish.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {name: n for n, name in enumerate(LONG_FILES)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FILES)))
