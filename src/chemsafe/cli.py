@@ -184,12 +184,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                      lambda: build_current(args.dbt_args, rekey=args.rekey))
 
 
-def current_load(paths: DataPaths) -> Path | None:
-    """The load folder `ingest/current` points at, if any."""
-    link = paths.current_seeds
-    return link.resolve() if link.is_symlink() and link.exists() else None
-
-
 def restore_current(paths: DataPaths, previous: Path | None) -> str:
     """Point `current` back at the load that was current before; say what it is now."""
     if previous is None:
@@ -210,7 +204,7 @@ def run_job(folder: Path, rekey: bool = False) -> int:
         except KeyChanged as exc:
             print(f"chemsafe run: error: {exc}", file=sys.stderr)
             return 2
-    previous = current_load(paths)
+    previous = paths.current_load()
     print(f"Ingesting {folder}")
     loaded = load_extracts(folder, "run")
     if loaded is None:

@@ -42,6 +42,11 @@ class DataPaths:
         """Symlink to the load whose files dbt reads as its sources (swapped atomically)."""
         return self.ingest_dir / "current"
 
+    def current_load(self) -> Path | None:
+        """The load folder `ingest/current` points at, if any."""
+        link = self.current_seeds
+        return link.resolve() if link.is_symlink() and link.exists() else None
+
     @property
     def warehouse(self) -> Path:
         return self.root / "chemsafe.duckdb"

@@ -98,11 +98,6 @@ def passed_build(paths: DataPaths) -> BuildInfo:
     return BuildInfo(metadata.get("invocation_id"), metadata.get("dbt_version"))
 
 
-def _current_load_folder(paths: DataPaths) -> Path | None:
-    link = paths.current_seeds
-    return link.resolve() if link.is_symlink() and link.exists() else None
-
-
 def remember_passed_build(paths: DataPaths) -> None:
     """Stamp the full build that just passed (chemsafe.build_stamp), so that a later
     `chemsafe publish --reuse-build` of the same load and project can skip rebuilding."""
@@ -112,7 +107,7 @@ def remember_passed_build(paths: DataPaths) -> None:
         return
     if build.invocation_id:
         record_passed_build(paths, project_root(), build.invocation_id,
-                            _load_id(paths.warehouse), _current_load_folder(paths))
+                            _load_id(paths.warehouse), paths.current_load())
 
 
 def why_build_not_reusable(paths: DataPaths) -> str | None:
@@ -123,7 +118,7 @@ def why_build_not_reusable(paths: DataPaths) -> str | None:
     except PublishError as exc:
         return str(exc)
     return why_not_reusable(paths, project_root(), build.invocation_id,
-                            _load_id(paths.warehouse), _current_load_folder(paths))
+                            _load_id(paths.warehouse), paths.current_load())
 
 
 def new_publication_id(now: datetime) -> str:
