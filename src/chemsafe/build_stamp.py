@@ -13,6 +13,7 @@ the load nor the project changed: reconcile writes only its own audit tables. Wi
   every dbt command but `docs generate` / `ls` / `compile` / `parse` / `debug`, and a plain
   `dbt` command from the project folder (its own target folder) newer than the stamp
   counts as one;
+- the build ran on the engine (dbt target) the publish asks for (`--target`);
 - the warehouse still holds the load the build read, `current` still names that load, and
   the project's files (models, macros, seeds, dbt tests, dbt_project.yml, profiles.yml,
   the chemsafe package dbt loads as a plugin) hash to what they did at build time.
@@ -50,6 +51,8 @@ class PassedBuild:
     load_folder: str | None
     project_digest: str
     built_at: str
+    # The profile output the build ran on (chemsafe.targets); None in older stamps.
+    target: str | None = None
 
 
 def stamp_path(paths: DataPaths) -> Path:
@@ -90,10 +93,12 @@ def project_digest(root: Path) -> str:
 
 
 def record_passed_build(paths: DataPaths, project: Path, invocation_id: str,
-                        load_id: str | None, load_folder: Path | None) -> None:
+                        load_id: str | None, load_folder: Path | None,
+                        target: str | None = None) -> None:
     """Write the stamp right after a full build passed (see module doc)."""
     write_text_atomic(stamp_path(paths), json.dumps({
         "invocation_id": invocation_id,
+        "target": target,
         "load_id": load_id,
         "load_folder": load_folder.name if load_folder else None,
         "project_digest": project_digest(project),
@@ -106,7 +111,7 @@ def read_stamp(paths: DataPaths) -> PassedBuild | None:
         data = json.loads(stamp_path(paths).read_text(encoding="utf-8"))
         return PassedBuild(str(data["invocation_id"]), data.get("load_id"),
                            data.get("load_folder"), str(data["project_digest"]),
-                           str(data["built_at"]))
+                           str(data["built_at"]), data.get("target"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -134,18 +139,22 @@ def _plain_dbt_since(project: Path, since: str) -> str | None:
 
 
 def why_not_reusable(paths: DataPaths, project: Path, invocation_id: str | None,
-                     load_id: str | None, load_folder: Path | None) -> str | None:
+                     load_id: str | None, load_folder: Path | None,
+                     target: str | None = None) -> str | None:
     """None when the last passed build can be published as it is; else the reason.
 
     invocation_id: the last dbt build recorded in chemsafe's target folder (the caller
     has checked it is a full build where nothing failed); load_id: the load the working
-    warehouse holds; load_folder: the load `current` names."""
+    warehouse holds; load_folder: the load `current` names; target: the engine (profile
+    output) the caller asks for, None for any."""
     stamp = read_stamp(paths)
     if stamp is None:
         return "no passed build is recorded since the last dbt command that could write " \
                "the warehouse"
     if stamp.invocation_id != invocation_id:
         return "another dbt build ran after the recorded one"
+    if target is not None and stamp.target != target:
+        return f"that build ran on `{stamp.target}`, not on `{target}`"
     if stamp.load_id != load_id:
         return f"the warehouse holds load {load_id}, the build read load {stamp.load_id}"
     if stamp.load_folder != (load_folder.name if load_folder else None):

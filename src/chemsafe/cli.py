@@ -14,6 +14,7 @@ one line on stderr; `chemsafe --debug ...` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from chemsafe.bench.cli import add_bench_parser
 from chemsafe.clihelp import add_command
 from chemsafe.contract import CONTRACT_MACRO, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, stale_files, write_generated
-from chemsafe.dbt_runner import run_dbt
+from chemsafe.dbt_runner import die_with_parent, run_dbt
 from chemsafe.failures import Terminated, duckdb_error_text, os_error_text, stop_on_signals
 from chemsafe.ingest import IngestError, LoadResult, ingest, reingest_current
 from chemsafe.jobs import add_wait_option, exclusive
@@ -46,6 +47,14 @@ from chemsafe.publish import (
 )
 from chemsafe.reconcile.cli import add_reconcile_parser
 from chemsafe.summary import load_summary_text
+from chemsafe.targets import (
+    TARGET_ENV,
+    WORKING_TARGET,
+    TargetError,
+    build_targets,
+    chosen_target,
+    is_pulled,
+)
 
 # What an unexpected stop (a full disk, ...) of a job leaves, said after the error.
 STOPPED = {
@@ -152,18 +161,45 @@ def load_key_checked(command: str, rekey: bool) -> bool:
 
 
 def build_current(dbt_args: Sequence[str] = (), command: str = "build",
-                  rekey: bool = False) -> int:
+                  rekey: bool = False, target: str = WORKING_TARGET) -> int:
     """dbt build on the current load (under the warehouse's pseudonym key, or rebuilt
-    under a new one with `rekey`), then the load summary."""
+    under a new one with `rekey`) on `target`, then the load summary."""
     if not has_load(command) or not key_checked(command, rekey, dbt_args):
         return 2
-    return dbt_build(dbt_args)
+    return dbt_build(dbt_args, target, command)
 
 
-def dbt_build(dbt_args: Sequence[str] = ()) -> int:
-    """dbt build on the current load, then the load summary."""
+def pull_into_warehouse(paths: DataPaths, target: str, command: str) -> int:
+    """After a passed full build on `target` (Spark): its marts, audit tables and reference
+    seeds into the working DuckDB file, in one transaction (chemsafe.spark_pull), in a
+    process of its own so that its JVM ends with it."""
+    print(f"\nPulling the build on `{target}` into the working warehouse {paths.warehouse}")
+    result = subprocess.run(
+        [sys.executable, "-m", "chemsafe.spark_pull", "--data-dir", str(paths.root),
+         "--warehouse", str(paths.warehouse),
+         "--manifest", str(paths.dbt_target / "manifest.json"), "--target", target],
+        preexec_fn=die_with_parent(), check=False)
+    if result.returncode:
+        print(f"chemsafe {command}: error: the build on `{target}` passed but pulling it "
+              f"into {paths.warehouse} failed (exit code {result.returncode}); the working "
+              "warehouse is as it was before the pull", file=sys.stderr)
+        return 1
+    return 0
+
+
+def dbt_build(dbt_args: Sequence[str] = (), target: str = WORKING_TARGET,
+              command: str = "build") -> int:
+    """dbt build on the current load on `target` (pulled into the working DuckDB file
+    when it is another engine), then the load summary."""
     paths = data_paths()
-    code = run_dbt(paths, ["build", *dbt_args])
+    code = run_dbt(paths, ["build", *dbt_args], target=target)
+    if code == 0 and is_pulled(target):
+        if dbt_args:
+            print(f"chemsafe {command}: a selective build on `{target}` is not pulled into "
+                  "the working warehouse (only a full build is); the working warehouse "
+                  "holds the last full build", file=sys.stderr)
+        else:
+            code = pull_into_warehouse(paths, target, command)
     if code == 0 and not dbt_args:
         remember_passed_build(paths)
     if paths.warehouse.exists():
@@ -179,9 +215,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return exclusive("ingest", args.wait, lambda: ingest_extracts(Path(args.folder)))
 
 
+def target_of(args: argparse.Namespace, command: str) -> str | None:
+    """The engine the command runs on (chemsafe.targets); None, said why, when unusable."""
+    try:
+        return chosen_target(getattr(args, "target", None))
+    except TargetError as exc:
+        print(f"chemsafe {command}: error: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    target = target_of(args, "build")
+    if target is None:
+        return 2
     return exclusive("build", args.wait,
-                     lambda: build_current(args.dbt_args, rekey=args.rekey))
+                     lambda: build_current(args.dbt_args, rekey=args.rekey, target=target))
 
 
 def restore_current(paths: DataPaths, previous: Path | None) -> str:
@@ -193,7 +241,7 @@ def restore_current(paths: DataPaths, previous: Path | None) -> str:
     return f"`current` is back at load {previous.name}, as before this run"
 
 
-def run_job(folder: Path, rekey: bool = False) -> int:
+def run_job(folder: Path, rekey: bool = False, target: str = WORKING_TARGET) -> int:
     """Ingest, build and publish one load, under the job lock: nothing else can change
     `current` in between, so what is published is the load this run ingested. When the
     build fails, `current` goes back to the load that was current before the run."""
@@ -210,7 +258,7 @@ def run_job(folder: Path, rekey: bool = False) -> int:
     if loaded is None:
         return 2
     try:
-        code = build_current(command="run", rekey=rekey)
+        code = build_current(command="run", rekey=rekey, target=target)
     except BaseException:
         print(f"chemsafe run: the build of load {loaded.load_id} was stopped; "
               f"{restore_current(paths, previous)}", file=sys.stderr)
@@ -225,30 +273,36 @@ def run_job(folder: Path, rekey: bool = False) -> int:
     # quarterly reconciliation is its own command (`chemsafe reconcile`), whose exit code
     # tells a scheduler when a control fails; its results are published with the next
     # publish of the same load (chemsafe.serving: results of another load are withheld).
-    print(f"\nPublishing load {loaded.load_id} (ingested and built by this run)")
+    print(f"\nPublishing load {loaded.load_id} (ingested and built on `{target}` by this "
+          "run)")
     return publish_and_report(paths, command="run", load_id=loaded.load_id)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     folder = Path(args.extracts) if args.extracts else demo_extracts_dir()
-    return exclusive("run", args.wait, lambda: run_job(folder, args.rekey))
+    target = target_of(args, "run")
+    if target is None:
+        return 2
+    return exclusive("run", args.wait, lambda: run_job(folder, args.rekey, target))
 
 
-def publish_job(rekey: bool = False, reuse_build: bool = False) -> int:
-    """dbt build (every model and test) on the current load; publish it if it passed.
-    With reuse_build, a passed build of the same load and project is published as it is
-    (chemsafe.build_stamp), else it builds."""
+def publish_job(rekey: bool = False, reuse_build: bool = False,
+                target: str = WORKING_TARGET) -> int:
+    """dbt build (every model and test) on the current load on `target`; publish it if it
+    passed. With reuse_build, a passed build of the same load and project on the same
+    target is published as it is (chemsafe.build_stamp), else it builds."""
     if not has_load("publish") or not key_checked("publish", rekey):
         return 2  # said why; nothing was built or published
     if reuse_build and not rekey:
         paths = data_paths()
-        reason = why_build_not_reusable(paths)
+        reason = why_build_not_reusable(paths, target)
         if reason is None:
             print("The working warehouse holds the passed build of the current load by this "
-                  "project, untouched by dbt since: publishing it without building again.")
+                  f"project on `{target}`, untouched by dbt since: publishing it without "
+                  "building again.")
             return publish_and_report(paths, command="publish", reused=True)
         print(f"Building again: the last build cannot be reused ({reason}).")
-    code = dbt_build()
+    code = dbt_build(target=target, command="publish")
     if code:
         not_published_notice()
         return code
@@ -256,8 +310,11 @@ def publish_job(rekey: bool = False, reuse_build: bool = False) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    target = target_of(args, "publish")
+    if target is None:
+        return 2
     return exclusive("publish", args.wait,
-                     lambda: publish_job(args.rekey, args.reuse_build))
+                     lambda: publish_job(args.rekey, args.reuse_build, target))
 
 
 def cmd_contract(args: argparse.Namespace) -> int:
@@ -305,6 +362,15 @@ def _version_text() -> str:
     return f"chemsafe {ours} (extract contract {CONTRACT.version})"
 
 
+def add_target_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target", choices=build_targets(),
+        help=f"the engine to build on: a dbt target of profiles.yml (default: "
+             f"{TARGET_ENV} when set, else {WORKING_TARGET}, the embedded DuckDB file); on "
+             "spark the passed build is pulled into the working DuckDB file, which "
+             "publish and reconcile read (README \"Outgrowing one machine\")")
+
+
 def add_rekey_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rekey", action="store_true",
@@ -340,10 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "working warehouse. Analysts' files are not touched: `chemsafe publish` "
                     "does that. Arguments after the options go to dbt build.",
         examples=[("chemsafe build", "build and test everything"),
+                  ("chemsafe build --target spark",
+                   "the same on Spark, pulled into the working DuckDB file"),
                   ("chemsafe build --select +kpi_quarterly",
                    "build one mart and what it depends on")])
     add_wait_option(p_build)
     add_rekey_option(p_build)
+    add_target_option(p_build)
     p_build.add_argument("dbt_args", nargs=argparse.REMAINDER,
                          help="extra arguments passed to dbt build (e.g. --select ...)")
     p_build.set_defaults(func=cmd_build)
@@ -355,11 +424,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "nothing is published.",
         examples=[("chemsafe run", "the demo extracts (what `make run` does)"),
                   ("chemsafe run --extracts /drops/2026-Q2", "a quarter's drop"),
+                  ("chemsafe run --extracts /drops/2026-Q2 --target spark",
+                   "built on Spark (make spark), published as from DuckDB"),
                   ("CHEMSAFE_DATA_DIR=/srv/chemsafe chemsafe run --extracts /drops/2026-Q2",
                    "everything written under /srv/chemsafe")])
     p_run.add_argument("--extracts", help="extract folder (default: the demo extracts)")
     add_wait_option(p_run)
     add_rekey_option(p_run)
+    add_target_option(p_run)
     p_run.set_defaults(func=cmd_run)
     p_publish = add_command(
         sub, "publish",
@@ -382,6 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
              "otherwise build as usual")
     add_wait_option(p_publish)
     add_rekey_option(p_publish)
+    add_target_option(p_publish)
     p_publish.set_defaults(func=cmd_publish)
     add_reconcile_parser(sub)
     add_bench_parser(sub)

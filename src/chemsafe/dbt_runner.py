@@ -30,6 +30,7 @@ from pathlib import Path
 from chemsafe.build_stamp import clear_stamp
 from chemsafe.failures import Terminated
 from chemsafe.paths import DATA_DIR_ENV, DataPaths, project_root
+from chemsafe.targets import is_pulled
 
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_SECONDS = 10.0
@@ -109,14 +110,16 @@ def stop(child: subprocess.Popen[bytes]) -> None:
             child.wait()
 
 
-def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
-    """Run ``dbt <args>`` on the project; return its exit code."""
+def run_dbt(paths: DataPaths, args: Sequence[str], target: str | None = None) -> int:
+    """Run ``dbt <args>`` on the project (on the profile's output `target`, when given;
+    chemsafe.targets); return its exit code."""
     root = project_root()
     paths.root.mkdir(parents=True, exist_ok=True)
     prepare_target(paths, root)
     clear_stamp(paths, list(args))  # a command that may write the warehouse voids it
     command = [
         dbt_executable(), *args, "--project-dir", str(root), "--profiles-dir", str(root),
+        *(["--target", target] if target else []),
     ]
     # Its own process group: a terminal's Ctrl-C reaches chemsafe, which stops dbt (and
     # whatever dbt started) as a whole. dbt works in the data directory and the profile
@@ -124,7 +127,10 @@ def run_dbt(paths: DataPaths, args: Sequence[str]) -> int:
     # every data directory, so dbt's partial-parse cache (target/partial_parse.msgpack,
     # dropped by dbt when "the profile has changed") stays valid in a copied or moved data
     # directory, and no absolute path of the data directory is compiled into the SQL.
-    child = subprocess.Popen(command, cwd=paths.root, env=dbt_env(paths, relative=True),
+    # Not on an engine that resolves relative paths against its own warehouse folder
+    # (Spark's external tables): there the data directory is named absolutely.
+    relative = target is None or not is_pulled(target)
+    child = subprocess.Popen(command, cwd=paths.root, env=dbt_env(paths, relative=relative),
                              preexec_fn=die_with_parent(), process_group=0,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from chemsafe.dbt_runner import run_dbt
 from chemsafe.paths import DataPaths
+from chemsafe.targets import WORKING_TARGET
 
 STATIC_PAGE = "static_index.html"
 TRACKING_OFF = '"send_anonymous_usage_stats": false'
@@ -27,7 +28,10 @@ def generate_docs(paths: DataPaths) -> Path:
     page = paths.dbt_target / STATIC_PAGE
     page.unlink(missing_ok=True)
     # --no-compile: the build just compiled every node and wrote the manifest.
-    code = run_dbt(paths, ["docs", "generate", "--static", "--no-compile"])
+    # On the working DuckDB file whatever engine built the marts: the page documents the
+    # tables as the serving file has them (a Spark build is pulled into that file).
+    code = run_dbt(paths, ["docs", "generate", "--static", "--no-compile"],
+                   target=WORKING_TARGET)
     if code != 0 or not page.is_file():
         raise DocsError(f"dbt docs generate failed (exit code {code})")
     text = page.read_text(encoding="utf-8")

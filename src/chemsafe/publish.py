@@ -53,6 +53,7 @@ from chemsafe.serving import (
     relations_to_publish,
     write_serving_file,
 )
+from chemsafe.targets import adapter_type
 
 KEEP_RELEASES = 3
 FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
@@ -62,6 +63,8 @@ FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
 class BuildInfo:
     invocation_id: str | None
     dbt_version: str | None
+    # The profile output it ran on (chemsafe.targets), as dbt recorded it.
+    target: str | None = None
     # Published by `publish --reuse-build` without building again (chemsafe.build_stamp).
     reused: bool = False
 
@@ -95,7 +98,8 @@ def passed_build(paths: DataPaths) -> BuildInfo:
         raise PublishError(f"the last dbt build did not pass: {len(failed)} node(s) failed "
                            f"or were skipped, e.g. {failed[0]}")
     metadata = results.get("metadata", {})
-    return BuildInfo(metadata.get("invocation_id"), metadata.get("dbt_version"))
+    return BuildInfo(metadata.get("invocation_id"), metadata.get("dbt_version"),
+                     args.get("target"))
 
 
 def remember_passed_build(paths: DataPaths) -> None:
@@ -107,18 +111,19 @@ def remember_passed_build(paths: DataPaths) -> None:
         return
     if build.invocation_id:
         record_passed_build(paths, project_root(), build.invocation_id,
-                            _load_id(paths.warehouse), paths.current_load())
+                            _load_id(paths.warehouse), paths.current_load(), build.target)
 
 
-def why_build_not_reusable(paths: DataPaths) -> str | None:
+def why_build_not_reusable(paths: DataPaths, target: str | None = None) -> str | None:
     """None when the working warehouse holds the passed build of the current load by
-    this project, untouched by dbt since (chemsafe.build_stamp); else the reason."""
+    this project (on `target`, when given), untouched by dbt since
+    (chemsafe.build_stamp); else the reason."""
     try:
         build = passed_build(paths)
     except PublishError as exc:
         return str(exc)
     return why_not_reusable(paths, project_root(), build.invocation_id,
-                            _load_id(paths.warehouse), paths.current_load())
+                            _load_id(paths.warehouse), paths.current_load(), target)
 
 
 def new_publication_id(now: datetime) -> str:
@@ -198,6 +203,8 @@ def _record(publication: Publication, build: BuildInfo, tables: list[PublishedTa
         "load_id": publication.load_id,
         "dbt_invocation_id": build.invocation_id,
         "dbt_version": build.dbt_version,
+        "dbt_target": build.target,
+        "engine": adapter_type(build.target) if build.target else None,
         "build_reused": build.reused,
         "serving_file": str(paths.serving_db),
         "exports": str(paths.export_releases / publication.publication_id),

@@ -16,17 +16,20 @@ process, another chemsafe job running on the data directory).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
 
+from chemsafe.build_stamp import read_stamp
 from chemsafe.clihelp import add_command
 from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import data_paths
 from chemsafe.reconcile.catalog import CatalogError, parse_quarter
+from chemsafe.targets import READ_ONLY_TARGETS, TARGET_ENV, build_targets
 
 if TYPE_CHECKING:
     from chemsafe.reconcile.run import ReconcileOutcome
@@ -53,10 +56,17 @@ def add_reconcile_parser(subparsers: argparse._SubParsersAction) -> argparse.Arg
                     "and write the auditor report, the exception CSVs and the audit sample to "
                     "<data dir>/reports/<quarter>/. Exits 1 when a critical control fails.",
         examples=[("chemsafe reconcile", "the latest quarter in the warehouse"),
+                  ("chemsafe build --target spark && chemsafe reconcile --target spark",
+                   "reconcile the marts Spark built (pulled into the working file)"),
                   ("chemsafe reconcile --quarter 2026-Q1 && chemsafe publish",
                    "a given quarter, then publish its results for analysts")])
     parser.add_argument("--quarter", type=_quarter,
                         help="quarter label YYYY-Qn (default: the latest in the warehouse)")
+    parser.add_argument(
+        "--target", choices=build_targets(),
+        help="check first that the working warehouse holds the last passed build on this "
+             "engine (a dbt target of profiles.yml); reconcile always reads the working "
+             "DuckDB file, into which `chemsafe build --target spark` pulls a Spark build")
     add_wait_option(parser)
     parser.set_defaults(func=cmd_reconcile)
     return parser
@@ -133,9 +143,38 @@ def reconcile_job(quarter: str | None) -> int:
     return outcome.exit_code
 
 
+def target_problem(target: str | None) -> str | None:
+    """Why the working warehouse cannot be confirmed to hold the last passed build on
+    `target` (None: it does, or no target was asked for)."""
+    if target is None:
+        return None
+    built_on = read_stamp(data_paths())
+    if built_on is None:
+        return (f"cannot confirm that the working warehouse holds a build on `{target}`: no "
+                "passed full build is recorded since the last dbt command that could write "
+                f"it; run `chemsafe build --target {target}` first")
+    if built_on.target != target:
+        return (f"the working warehouse holds the last passed build on `{built_on.target}`, "
+                f"not on `{target}`; run `chemsafe build --target {target}` first")
+    return None
+
+
 def cmd_reconcile(args: argparse.Namespace) -> int:
     quarter = getattr(args, "quarter", None)
-    return exclusive("reconcile", getattr(args, "wait", 0.0), lambda: reconcile_job(quarter))
+    # CHEMSAFE_DBT_TARGET=serving (set for `mf query`) names no engine that builds
+    target = getattr(args, "target", None) or os.environ.get(TARGET_ENV)
+    if target in READ_ONLY_TARGETS:
+        target = None
+
+    def job() -> int:
+        problem = target_problem(target)
+        if problem is not None:
+            print(f"chemsafe reconcile: error: {problem}", file=sys.stderr)
+            print("Nothing was written.", file=sys.stderr)
+            return 2
+        return reconcile_job(quarter)
+
+    return exclusive("reconcile", getattr(args, "wait", 0.0), job)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
