@@ -117,3 +117,24 @@ def test_dbt_run_directly_before_any_ingest_says_what_to_do_in_one_line(tmp_path
     assert "Traceback" not in text, text[-3000:]
     assert (f"no chemsafe data directory at {tmp_path / 'nothing-here'}: run `make run`"
             in text), text[-3000:]
+
+
+def test_jobs_refuse_the_read_only_serving_target_in_one_line(tmp_path) -> None:
+    """CHEMSAFE_DBT_TARGET=serving (what `mf query` uses) names no engine to build on:
+    build, run and publish say so in one line before touching anything; reconcile, which
+    builds nothing, ignores it."""
+    data_dir = tmp_path / "data"
+    env = dict(os.environ, CHEMSAFE_DATA_DIR=str(data_dir), CHEMSAFE_DBT_TARGET="serving")
+    for command in (["build"], ["run"], ["publish"]):
+        out = subprocess.run([CHEMSAFE, *command], cwd=PROJECT_ROOT, env=env,
+                             capture_output=True, text=True, check=False)
+        assert out.returncode == 2, out.stdout + out.stderr
+        assert out.stderr.strip().splitlines() == [
+            f"chemsafe {command[0]}: error: the `serving` output of profiles.yml only reads "
+            "the published file; build on one of: local, spark (unset CHEMSAFE_DBT_TARGET "
+            "or set it to one)"], out.stderr
+    assert not (data_dir / "ingest").exists()  # `run` stopped before ingesting
+    wrong = subprocess.run([CHEMSAFE, "build", "--target", "duckdb"], cwd=PROJECT_ROOT,
+                           env=env, capture_output=True, text=True, check=False)
+    assert wrong.returncode == 2
+    assert "invalid choice: 'duckdb' (choose from 'local', 'spark')" in wrong.stderr

@@ -14,6 +14,7 @@ reads the published file; nothing builds there.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 
 import yaml
@@ -44,9 +45,13 @@ def build_targets() -> list[str]:
     return sorted(names, key=lambda n: (n != WORKING_TARGET, n))
 
 
+# What each adapter type needs beyond the main lock (`make spark` installs it).
+EXTRAS = {"spark": ("pyspark", "dbt.adapters.spark")}
+
+
 def chosen_target(requested: str | None) -> str:
     """`requested` (a --target option), else CHEMSAFE_DBT_TARGET, else `local`; TargetError
-    when that is not an output chemsafe can build on."""
+    when that is not an output chemsafe can build on, or its packages are missing."""
     target = requested or os.environ.get(TARGET_ENV) or WORKING_TARGET
     if target in READ_ONLY_TARGETS:
         raise TargetError(f"the `{target}` output of profiles.yml only reads the published "
@@ -55,6 +60,12 @@ def chosen_target(requested: str | None) -> str:
     if target not in output_types():
         raise TargetError(f"profiles.yml has no output `{target}`; build on one of: "
                           f"{', '.join(build_targets())}")
+    missing = [m for m in EXTRAS.get(adapter_type(target), ())
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise TargetError(f"the `{target}` target needs packages that are not installed "
+                          f"({', '.join(missing)}): run `make spark` (README \"Outgrowing one "
+                          "machine\")")
     return target
 
 
