@@ -63,6 +63,12 @@ class DataPaths:
     def reports_dir(self) -> Path:
         return self.root / "reports"
 
+    @property
+    def spark_dir(self) -> Path:
+        """The `spark` target's Parquet tables and Derby metastore (profiles.yml names the
+        same folder): written only by builds with --target spark."""
+        return self.root / "spark"
+
     def reconciliation_report_dir(self, quarter: str) -> Path:
         """`chemsafe reconcile`: the auditor report, exception CSVs and audit sample of a
         quarter (replaced as a whole by a rerun of that quarter)."""
@@ -149,6 +155,7 @@ def output_paths(paths: DataPaths) -> list[tuple[str, Path]]:
         ("docs", paths.docs_index),
         ("dashboard", paths.dashboard_html),
         ("reports", paths.reports_dir),
+        ("spark", paths.spark_dir),
     ]
 
 
