@@ -35,13 +35,16 @@ from chemsafe.atomic import write_text_atomic
 from chemsafe.paths import DataPaths
 
 STAMP_NAME = "chemsafe_passed_build.json"
-# dbt commands that never write the warehouse's relations: they leave the stamp alone.
-READ_ONLY_COMMANDS = frozenset({"docs", "ls", "list", "compile", "parse", "debug"})
+# dbt commands that never write the warehouse's relations: they leave the stamp alone;
+# any other command voids it, whether chemsafe runs it or it ran from the project folder.
+# Each is named as typed (`dbt docs generate`, `dbt ls`, `dbt source freshness`) and as
+# run_results.json records it (args.which: generate, list, freshness).
+READ_ONLY_COMMANDS = frozenset({"docs", "generate", "serve", "ls", "list", "compile",
+                                "parse", "debug", "show", "source", "freshness", "clean",
+                                "deps"})
 # What dbt reads from the project folder to build (relative to it), besides the package.
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds",
                   "tests/dbt", "analyses", "snapshots")
-WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot", "test", "run-operation",
-                              "clone", "retry"})
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def _plain_dbt_since(project: Path, since: str) -> str | None:
         return None
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
-    if which in WRITING_COMMANDS and at >= stamped:
+    if which not in READ_ONLY_COMMANDS and at >= stamped:
         return f"`dbt {which}` ran from {project} at {generated}, after that build"
     return None
 
