@@ -1,8 +1,9 @@
 """What is generated from the extract contract: the user-facing document and the dbt sources.
 
 Both are committed (a clone has them without running anything) and both are checked: a
-test renders them again from ``macros/contract/extract_contract.sql`` and fails when the
-committed files differ. ``chemsafe contract --write`` rewrites them after a change to the
+test renders them again from ``macros/contract/extract_contract.sql`` (and the document's
+reason-code table from ``seeds/reference/reason_codes.csv``) and fails when the committed
+files differ. ``chemsafe contract --write`` rewrites them after a change to the
 contract; ``chemsafe contract --check`` says whether they are up to date.
 """
 
