@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.chemsafe-installed
 
-.PHONY: run test lint lock clean help browser mutants spark
+.PHONY: run test lint sqllint lock clean help browser mutants spark
 
 help:
 	@echo "make run   - set up the environment and run the main job on the demo extracts"
@@ -58,6 +58,7 @@ browser:
 TEST_WORKERS ?= auto
 test: $(STAMP) $(SPARK_STAMP) browser
 	$(BIN)/ruff check src scripts tests
+	$(MAKE) --no-print-directory sqllint
 	$(BIN)/python -m pytest -v --durations=15 -n $(TEST_WORKERS) --maxprocesses=4 --dist loadfile --no-loadscope-reorder
 	$(BIN)/python scripts/mutants.py
 
@@ -67,8 +68,21 @@ test: $(STAMP) $(SPARK_STAMP) browser
 mutants: $(STAMP)
 	$(BIN)/python scripts/mutants.py
 
-lint: $(STAMP)
+lint: $(STAMP) sqllint
 	$(BIN)/ruff check src scripts tests
+
+# SQL lint (.sqlfluff: sqlfluff's dbt templater, DuckDB dialect, jaffle-shop's rule choices).
+# dbt's parse and its profile's DuckDB file go under target/ (ignored), never data/: the lint
+# needs no data directory, no network and no running build. The dbt templater lints models
+# as dbt compiles them and skips macro files (a macro is checked where a model renders it),
+# so the paths are the models. tests/test_sql_lint.py runs this target on a scratch copy
+# with SQLLINT_PATHS naming a deliberately bad model.
+SQLLINT_PATHS ?= models
+sqllint: $(STAMP)
+	@mkdir -p target/sqlfluff
+	CHEMSAFE_DATA_DIR=$(CURDIR)/target/sqlfluff DBT_SEND_ANONYMOUS_USAGE_STATS=false \
+		PYTHONWARNINGS=ignore:resource_tracker:UserWarning \
+		$(BIN)/sqlfluff lint $(SQLLINT_PATHS) --processes 2 --disable-progress-bar
 
 # Regenerate the lock file after changing a dependency in pyproject.toml.
 lock: $(STAMP)

@@ -14,7 +14,14 @@ import re
 from pathlib import Path
 
 from chemsafe.contract import FILES, LIMITS, REASON_CODES, contract_yaml, load_contract
-from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, render_markdown, stale_files
+from chemsafe.contract_doc import (
+    DOC_PATH,
+    REASON_CODES_SEED,
+    SOURCES_PATH,
+    load_reason_codes,
+    render_markdown,
+    stale_files,
+)
 from conftest import DEMO_EXTRACTS, PROJECT_ROOT, assert_marts_unchanged, dbt_in, query
 
 PSEUDONYMISED = {("training_records", "employee_no"): "employee_key",
@@ -56,9 +63,39 @@ def test_the_contract_is_plain_yaml_without_jinja() -> None:
         assert marker not in text
 
 
-def test_reason_codes_agree_with_the_seed() -> None:
+def seed_reason_rows() -> list[dict[str, str]]:
     with (SEED / "reason_codes.csv").open(encoding="utf-8", newline="") as handle:
-        assert [row["reason_code"] for row in csv.DictReader(handle)] == list(REASON_CODES)
+        return list(csv.DictReader(handle))
+
+
+def test_reason_codes_agree_with_the_seed() -> None:
+    assert [row["reason_code"] for row in seed_reason_rows()] == list(REASON_CODES)
+
+
+def test_document_lists_the_seeds_reason_codes() -> None:
+    """The document's reason-code table is the seed's rows, in check order, with their
+    texts."""
+    text = (PROJECT_ROOT / DOC_PATH).read_text(encoding="utf-8")
+    section = text.split("\n## Reason codes\n")[1].split("\n## ")[0]
+    listed = re.findall(r"^\| `(\w+)` \| (\w+) \| (.+) \| (.+) \|$", section, re.M)
+    rows = sorted(seed_reason_rows(), key=lambda row: int(row["check_order"]))
+    assert listed == [(r["reason_code"], r["rule_stage"], r["description_en"],
+                       r["description_ko"]) for r in rows]
+
+
+def test_a_new_reason_code_makes_the_document_stale(tmp_path: Path) -> None:
+    """The list is generated: a row added to the seed is a stale document until
+    `chemsafe contract --write`, which then lists it."""
+    for path in (DOC_PATH, SOURCES_PATH, REASON_CODES_SEED):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes((PROJECT_ROOT / path).read_bytes())
+    contract = load_contract()
+    assert stale_files(contract, tmp_path) == []
+    with (tmp_path / REASON_CODES_SEED).open("a", encoding="utf-8") as handle:
+        handle.write("bad_colour,14,parse,Not a colour.,색상 오류\n")
+    assert stale_files(contract, tmp_path) == [DOC_PATH]
+    rendered = render_markdown(contract, load_reason_codes(tmp_path))
+    assert "| `bad_colour` | parse | Not a colour. | 색상 오류 |" in rendered
 
 
 def test_notes_agree_with_the_rules() -> None:
@@ -104,7 +141,7 @@ def test_code_labels_in_notes_exist_in_the_code_seed() -> None:
 
 
 def test_document_renders_every_column_once() -> None:
-    text = render_markdown(load_contract())
+    text = render_markdown(load_contract(), load_reason_codes(PROJECT_ROOT))
     for extract in FILES:
         section = text.split(f"### {extract.file_name} — ")[1].split("\n### ")[0]
         rows = re.findall(r"^\| (\w+) \|", section, re.M)

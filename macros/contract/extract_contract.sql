@@ -137,10 +137,8 @@ conventions: |
 
   A rejected row never reaches a fact or a KPI, and is never silently dropped either: it is kept
   with its file, line, key (when it has one) and reason code where an operator and an auditor can
-  see it, and it does not stop the other rows from loading. Reason codes: `malformed_row`,
-  `missing_required`, `bad_date`, `bad_number`, `bad_integer`, `bad_boolean`, `unknown_code`,
-  `bad_cas`, `negative_value`, `out_of_range`, `key_conflict`, `orphan_reference`,
-  `inconsistent_reference`.
+  see it, and it does not stop the other rows from loading. The reason codes are listed, with
+  their meaning, under "Reason codes" below.
 
   Personal data (employee numbers)
   - Columns marked *personal* are replaced by a keyed hash (HMAC-SHA256 of the trimmed value

@@ -1,13 +1,15 @@
 """What is generated from the extract contract: the user-facing document and the dbt sources.
 
 Both are committed (a clone has them without running anything) and both are checked: a
-test renders them again from ``macros/contract/extract_contract.sql`` and fails when the
-committed files differ. ``chemsafe contract --write`` rewrites them after a change to the
+test renders them again from ``macros/contract/extract_contract.sql`` (and the document's
+reason-code table from ``seeds/reference/reason_codes.csv``) and fails when the committed
+files differ. ``chemsafe contract --write`` rewrites them after a change to the
 contract; ``chemsafe contract --check`` says whether they are up to date.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,9 @@ from pathlib import Path
 from chemsafe.contract import BOOLEAN, CODE, CONTRACT_MACRO, Column, Contract, ExtractFile
 
 DOC_PATH = Path("docs") / "extract_contract.md"
+# The rejection reasons, their order and meaning: the seed the quarantine and load_summary
+# read. The document's list is rendered from it, so the two cannot drift.
+REASON_CODES_SEED = Path("seeds") / "reference" / "reason_codes.csv"
 SOURCES_PATH = Path("models") / "staging" / "_extracts__sources.yml"
 SOURCE_NAME = "extracts"
 MANIFEST_TABLE = "ingest_manifest"
@@ -55,7 +60,38 @@ def column_notes(extract: ExtractFile, column: Column) -> str:
     return "; ".join(parts)
 
 
-def render_markdown(contract: Contract) -> str:
+@dataclass(frozen=True)
+class ReasonCode:
+    code: str
+    stage: str
+    description_en: str
+    description_ko: str
+
+
+def load_reason_codes(root: Path) -> list[ReasonCode]:
+    """The reason-code seed's rows, in its check order."""
+    with (root / REASON_CODES_SEED).open(encoding="utf-8", newline="") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda row: int(row["check_order"]))
+    return [ReasonCode(row["reason_code"], row["rule_stage"], row["description_en"],
+                       row["description_ko"]) for row in rows]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_reason_codes(reasons: list[ReasonCode]) -> list[str]:
+    lines = ["## Reason codes", "",
+             f"Every rejected row carries one of these {len(reasons)} codes (generated from "
+             f"`{REASON_CODES_SEED.as_posix()}`, in its check order; the quarantine's "
+             "`reason_description` and `reason_description_ko` are these texts).", "",
+             "| reason code | stage | meaning | 의미 |", "|---|---|---|---|"]
+    lines += [f"| `{r.code}` | {r.stage} | {_cell(r.description_en)} | "
+              f"{_cell(r.description_ko)} |" for r in reasons]
+    return [*lines, ""]
+
+
+def render_markdown(contract: Contract, reasons: list[ReasonCode]) -> str:
     lines = [
         "# Raw extract contract",
         "",
@@ -83,6 +119,7 @@ def render_markdown(contract: Contract) -> str:
         lines.append("")
         if extract.notes:
             lines += [extract.notes, ""]
+    lines += render_reason_codes(reasons)
     lines += ["## Changes", "", contract.changes.rstrip(), ""]
     return "\n".join(lines)
 
@@ -168,21 +205,22 @@ def render_sources(contract: Contract) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generated_files(contract: Contract) -> dict[Path, str]:
-    return {DOC_PATH: render_markdown(contract), SOURCES_PATH: render_sources(contract)}
+def generated_files(contract: Contract, root: Path) -> dict[Path, str]:
+    return {DOC_PATH: render_markdown(contract, load_reason_codes(root)),
+            SOURCES_PATH: render_sources(contract)}
 
 
 def stale_files(contract: Contract, root: Path) -> list[Path]:
     """The generated files whose committed text differs from a fresh rendering."""
     return [
-        path for path, text in generated_files(contract).items()
+        path for path, text in generated_files(contract, root).items()
         if not (root / path).is_file() or (root / path).read_text(encoding="utf-8") != text
     ]
 
 
 def write_generated(contract: Contract, root: Path) -> list[Path]:
     written = []
-    for path, text in generated_files(contract).items():
+    for path, text in generated_files(contract, root).items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:

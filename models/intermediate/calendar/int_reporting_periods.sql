@@ -14,7 +14,8 @@ final as (
            quarter_end as period_end
     from quarters
     union all
-    select 'year', cast(year as {{ dbt.type_string() }}), min(quarter_start), max(quarter_end)
+    select 'year' as period_type, cast(year as {{ dbt.type_string() }}) as period,
+           min(quarter_start) as period_start, max(quarter_end) as period_end
     from quarters
     group by year
 

@@ -51,13 +51,14 @@ source_sites as (
     from findings
     inner join facilities on findings.facility_id = facilities.facility_id
     union all
-    select 'DRILL', drill_id, site_id, null
+    select 'DRILL' as source_type, drill_id as source_id, site_id, null as facility_id
     from drills
     union all
-    select 'INCIDENT', incident_id, site_id, facility_id
+    select 'INCIDENT' as source_type, incident_id as source_id, site_id, facility_id
     from incidents
     union all
-    select 'MOC', changes.change_id, facilities.site_id, changes.facility_id
+    select 'MOC' as source_type, changes.change_id as source_id, facilities.site_id,
+           changes.facility_id
     from changes
     inner join facilities on changes.facility_id = facilities.facility_id
 

@@ -57,7 +57,8 @@ candidates as (
         row_number() over (
             partition by periods.period_type, periods.period
             order by findings.finding_score desc, findings.severity desc,
-                     findings.finding_id, verified_actions.verified_on, verified_actions.action_id
+                     findings.finding_id asc, verified_actions.verified_on asc,
+                     verified_actions.action_id asc
         ) as case_rank
     from periods
     inner join findings

@@ -56,19 +56,27 @@ tier_history as (
 measures as (
 
     select 'TIER_FINDINGS' as measure_code, 'count' as unit, '' as focus_tiers
-    union all select 'TIER_MAJOR_RATIO', 'ratio', ''
-    union all select 'TIER_LEAD_TIME_DAYS', 'days', 'MEDIUM'
-    union all select 'TIER_OPEN_RISK_SCORE', 'score', 'HIGH'
-    union all select 'TIER_REPEAT_RATIO', 'ratio', 'HIGH'
-    union all select 'TIER_SELF_INSPECTION_COVERAGE', 'ratio', 'LOW'
+    union all
+    select 'TIER_MAJOR_RATIO' as measure_code, 'ratio' as unit, '' as focus_tiers
+    union all
+    select 'TIER_LEAD_TIME_DAYS' as measure_code, 'days' as unit, 'MEDIUM' as focus_tiers
+    union all
+    select 'TIER_OPEN_RISK_SCORE' as measure_code, 'score' as unit, 'HIGH' as focus_tiers
+    union all
+    select 'TIER_REPEAT_RATIO' as measure_code, 'ratio' as unit, 'HIGH' as focus_tiers
+    union all
+    select 'TIER_SELF_INSPECTION_COVERAGE' as measure_code, 'ratio' as unit,
+           'LOW' as focus_tiers
 
 ),
 
 tiers as (
 
     select 'LOW' as risk_tier
-    union all select 'MEDIUM'
-    union all select 'HIGH'
+    union all
+    select 'MEDIUM' as risk_tier
+    union all
+    select 'HIGH' as risk_tier
 
 ),
 
@@ -115,20 +123,26 @@ measure_events as (
            1 as numerator_value, cast(null as {{ type_double() }}) as denominator_value
     from found_in_quarter
     union all
-    select 'TIER_MAJOR_RATIO', period, site_id, risk_tier,
-           {{ flag('is_major') }}, 1
+    select 'TIER_MAJOR_RATIO' as measure_code, period, site_id, risk_tier,
+           {{ flag('is_major') }} as numerator_value, 1 as denominator_value
     from found_in_quarter
     union all
-    select 'TIER_LEAD_TIME_DAYS', period, site_id, risk_tier, lead_time_days, 1
+    select 'TIER_LEAD_TIME_DAYS' as measure_code, period, site_id, risk_tier,
+           lead_time_days as numerator_value, 1 as denominator_value
     from closed_in_quarter
     union all
-    select 'TIER_OPEN_RISK_SCORE', period, site_id, risk_tier_on_found, finding_score, null
+    select 'TIER_OPEN_RISK_SCORE' as measure_code, period, site_id,
+           risk_tier_on_found as risk_tier, finding_score as numerator_value,
+           null as denominator_value
     from snapshots
     union all
-    select 'TIER_REPEAT_RATIO', period, site_id, risk_tier_on_found, {{ flag('is_repeat') }}, 1
+    select 'TIER_REPEAT_RATIO' as measure_code, period, site_id,
+           risk_tier_on_found as risk_tier, {{ flag('is_repeat') }} as numerator_value,
+           1 as denominator_value
     from snapshots
     union all
-    select 'TIER_SELF_INSPECTION_COVERAGE', coverage_events.period, coverage_events.site_id,
+    select 'TIER_SELF_INSPECTION_COVERAGE' as measure_code, coverage_events.period,
+           coverage_events.site_id,
            tier_history.risk_tier, coverage_events.numerator_value,
            coverage_events.denominator_value
     from coverage_events

@@ -26,8 +26,10 @@ sites as (
 reconciliations as (
 
     select 'inventory' as reconciliation
-    union all select 'self_inspection'
-    union all select 'training'
+    union all
+    select 'self_inspection' as reconciliation
+    union all
+    select 'training' as reconciliation
 
 ),
 
