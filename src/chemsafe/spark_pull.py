@@ -5,8 +5,9 @@ are Parquet files under the data directory and its catalogue an embedded Derby m
 beside them. After a full `chemsafe build --target spark` passed and dbt has exited,
 chemsafe runs this module in a process of its own (``python -m chemsafe.spark_pull``): a
 new Spark session over the same warehouse and metastore reads every table and view of the
-marts, audit and reference schemas and writes them through Arrow into the working DuckDB
-file, in one transaction, with the comments and the contracts' NOT NULL and PRIMARY KEY
+marts, audit and reference schemas and writes them as Parquet (by its executors, nothing
+collected into the driver), then DuckDB reads them into the working file, in one
+transaction, with the comments and the contracts' NOT NULL and PRIMARY KEY
 constraints the DuckDB build gives them. The file then has the shape a DuckDB build
 leaves, so `chemsafe publish` (serving file, Parquet exports, docs, dashboard) and
 `chemsafe reconcile` work unchanged whatever engine built the marts.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -128,25 +130,20 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _copy_frame(con: duckdb.DuckDBPyConnection, qualified: str, frame: Any) -> None:  # noqa: ANN401
-    """Create `qualified` from an Arrow table; Spark's timestamps (UTC instants, as the
-    session time zone is UTC) become DuckDB TIMESTAMP in UTC, the type the DuckDB build
-    gives them."""
-    import pyarrow as pa
-
+def _copy_parquet(con: duckdb.DuckDBPyConnection, qualified: str, folder: Path) -> list[str]:
+    """Create `qualified` from the Parquet files Spark wrote to `folder`; return its
+    columns. Spark's timestamps (UTC instants, the session time zone being UTC) become
+    DuckDB TIMESTAMP in UTC, the type the DuckDB build gives them."""
+    files = _literal(str(folder / "*.parquet"))
+    described = con.execute(f"describe select * from read_parquet({files})").fetchall()
     columns = []
-    for field in frame.schema:
-        name = _quoted(field.name)
-        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
-            columns.append(f"timezone('UTC', {name}) as {name}")
-        else:
-            columns.append(name)
-    con.register("spark_frame", frame)
-    try:
-        con.execute(f"create table {qualified} as select {', '.join(columns)} "
-                    "from spark_frame")
-    finally:
-        con.unregister("spark_frame")
+    for name, data_type, *_ in described:
+        quoted = _quoted(name)
+        columns.append(f"timezone('UTC', {quoted}) as {quoted}"
+                       if data_type == "TIMESTAMP WITH TIME ZONE" else quoted)
+    con.execute(f"create table {qualified} as select {', '.join(columns)} "
+                f"from read_parquet({files})")
+    return [name for name, *_ in described]
 
 
 def _document(con: duckdb.DuckDBPyConnection, qualified: str, relation: DbtRelation,
@@ -190,32 +187,46 @@ def pull_build(data_dir: Path, warehouse: Path, manifest_path: Path,
     fingerprint, the reconciliation results) are kept. A failure leaves the file as it
     was. Returns the relations copied (schema.name)."""
     relations = dbt_relations(manifest_path)
-    spark = spark_session(data_dir, output)
-    copied: list[str] = []
+    scratch = data_dir / "spark" / f".pull-{os.getpid()}"
     try:
+        written = _write_parquet(data_dir, output, schemas, scratch)
         with duckdb.connect(str(warehouse)) as con:
             con.execute("begin transaction")
             for (schema, name), kind in sorted(_existing(con).items()):
                 if (schema, name) in relations:
                     con.execute(f"drop {kind} {_quoted(schema)}.{_quoted(name)}")
-            for schema in schemas:
-                names = sorted(row.tableName for row in
-                               spark.sql(f"show tables in {schema}").collect()
-                               if not row.isTemporary)
-                if names:
-                    con.execute(f"create schema if not exists {_quoted(schema)}")
-                for name in names:
-                    qualified = f"{_quoted(schema)}.{_quoted(name)}"
-                    frame = spark.table(f"{schema}.{name}").toArrow()
-                    _copy_frame(con, qualified, frame)
-                    relation = relations.get((schema, name))
-                    if relation is not None:
-                        _document(con, qualified, relation, set(frame.schema.names))
-                    copied.append(f"{schema}.{name}")
+            for schema, name in written:
+                con.execute(f"create schema if not exists {_quoted(schema)}")
+                qualified = f"{_quoted(schema)}.{_quoted(name)}"
+                columns = _copy_parquet(con, qualified, scratch / schema / name)
+                relation = relations.get((schema, name))
+                if relation is not None:
+                    _document(con, qualified, relation, set(columns))
             con.execute("commit")
     finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return [f"{schema}.{name}" for schema, name in written]
+
+
+def _write_parquet(data_dir: Path, output: str, schemas: Sequence[str],
+                   scratch: Path) -> list[tuple[str, str]]:
+    """Spark writes every table and view of `schemas` as Parquet under scratch/schema/name
+    (by its executors: nothing is collected into the driver, whose heap would bound the
+    largest mart); the session is stopped before DuckDB reads them."""
+    spark = spark_session(data_dir, output)
+    written: list[tuple[str, str]] = []
+    try:
+        for schema in schemas:
+            names = sorted(row.tableName for row in
+                           spark.sql(f"show tables in {schema}").collect()
+                           if not row.isTemporary)
+            for name in names:
+                spark.table(f"{schema}.{name}").write.mode("overwrite").parquet(
+                    str(scratch / schema / name))
+                written.append((schema, name))
+    finally:
         spark.stop()
-    return copied
+    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
