@@ -45,6 +45,7 @@ class Measurement:
     cpu_s: float | None = None
     tree_peak_mb: float | None = None
     jvm_peak_mb: float | None = None
+    tree_at_peak_mb: dict[str, int] | None = None  # the tree's peak sample, by process name
 
 
 def _parents() -> dict[int, int]:
@@ -96,20 +97,23 @@ class TreePoller(threading.Thread):
         self.stopped = threading.Event()
         self.tree_peak_kb = 0
         self.jvm_peak_kb: dict[int, int] = {}
+        self.at_peak: dict[str, int] = {}  # process name -> kB summed, at the peak sample
 
     def run(self) -> None:
         me = os.getpid()
         while not self.stopped.wait(POLL_SECONDS):
-            total = 0
+            total, by_name = 0, {}
             for pid in descendants(me):
                 status = _status(pid)
                 if status is None:
                     continue
                 name, rss, hwm = status
                 total += rss
+                by_name[name] = by_name.get(name, 0) + rss
                 if name == "java":
                     self.jvm_peak_kb[pid] = max(self.jvm_peak_kb.get(pid, 0), hwm)
-            self.tree_peak_kb = max(self.tree_peak_kb, total)
+            if total > self.tree_peak_kb:
+                self.tree_peak_kb, self.at_peak = total, by_name
 
 
 def _become_subreaper() -> None:
@@ -150,14 +154,16 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     completed = subprocess.run(argv, check=False, text=True,
                                stdout=subprocess.PIPE if keep else subprocess.DEVNULL)
-    extra: dict[str, float | None] = {}
+    extra: dict[str, object] = {}
     if tree:
         _reap_leftovers()  # the step is over when its whole tree is (wall_s included)
         poller.stopped.set()
         poller.join()
         extra = {"tree_peak_mb": poller.tree_peak_kb / 1024.0,
                  "jvm_peak_mb": (max(poller.jvm_peak_kb.values()) / 1024.0
-                                 if poller.jvm_peak_kb else None)}
+                                 if poller.jvm_peak_kb else None),
+                 "tree_at_peak_mb": {name: round(kb / 1024.0) for name, kb
+                                     in sorted(poller.at_peak.items())}}
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"returncode": completed.returncode, "wall_s": wall,
@@ -190,7 +196,8 @@ def measure(command: list[str], env: dict[str, str], cwd: Path,
     data = json.loads(result.stdout.strip().splitlines()[-1])
     return Measurement(int(data["returncode"]), float(data["wall_s"]), float(data["peak_mb"]),
                        str(data.get("stdout", "")), _optional(data.get("cpu_s")),
-                       _optional(data.get("tree_peak_mb")), _optional(data.get("jvm_peak_mb")))
+                       _optional(data.get("tree_peak_mb")), _optional(data.get("jvm_peak_mb")),
+                       data.get("tree_at_peak_mb"))
 
 
 if __name__ == "__main__":
