@@ -12,8 +12,11 @@ so a process its parent leaves behind (a JVM shutting down after dbt exits) is r
 to the wrapper and waited for: cpu_s then counts it, and the measurement ends only when
 the whole tree has. Every POLL_SECONDS it reads /proc for the tree: the largest sum of
 the resident sets seen at one moment is tree_peak_mb (sampled, so a spike shorter than
-the interval can be missed), and the JVM's own high-water mark (VmHWM of the `java`
-process, exact up to its last sample) is jvm_peak_mb.
+the interval can be missed; a JVM's child caught between fork and exec, which shows the
+JVM's pages it shares, is not counted), and the JVM's own high-water mark (VmHWM of the
+`java` process, as of its last sample: growth in the last POLL_SECONDS before it exits is
+missed, which peak_mb, getrusage's, catches when the JVM is the largest process) is
+jvm_peak_mb.
 """
 
 from __future__ import annotations
@@ -64,16 +67,25 @@ def _parents() -> dict[int, int]:
     return parents
 
 
-def descendants(root: int) -> list[int]:
+def descendants(root: int) -> dict[int, int]:
+    """pid -> parent pid of every process under `root`."""
     children: dict[int, list[int]] = {}
     for pid, parent in _parents().items():
         children.setdefault(parent, []).append(pid)
-    found, todo = [], list(children.get(root, []))
+    found: dict[int, int] = {}
+    todo = [(child, root) for child in children.get(root, [])]
     while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
+        pid, parent = todo.pop()
+        found[pid] = parent
+        todo.extend((child, pid) for child in children.get(pid, []))
     return found
+
+
+def _exe(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return None
 
 
 def _status(pid: int) -> tuple[str, int, int] | None:
@@ -103,11 +115,18 @@ class TreePoller(threading.Thread):
         me = os.getpid()
         while not self.stopped.wait(POLL_SECONDS):
             total, by_name = 0, {}
-            for pid in descendants(me):
-                status = _status(pid)
+            tree = descendants(me)
+            statuses = {pid: _status(pid) for pid in tree}
+            for pid, status in statuses.items():
                 if status is None:
                     continue
                 name, rss, hwm = status
+                parent = statuses.get(tree[pid])
+                if parent is not None and parent[0] == "java" and _exe(pid) == _exe(tree[pid]):
+                    # a JVM's child between fork and exec (Hadoop's Shell runs chmod and
+                    # the like for Spark's local files): it shows the JVM's whole resident
+                    # set, which it shares; counting it would count the JVM twice
+                    continue
                 total += rss
                 by_name[name] = by_name.get(name, 0) + rss
                 if name == "java":
@@ -132,7 +151,7 @@ def _reap_leftovers() -> None:
             return
         if pid == 0:
             if time.monotonic() > deadline:
-                for left in descendants(os.getpid()):
+                for left in descendants(os.getpid()):  # pids, not a pattern
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(left, signal.SIGTERM)
                 deadline = time.monotonic() + REAP_SECONDS
