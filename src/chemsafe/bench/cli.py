@@ -45,10 +45,11 @@ def add_bench_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
                              "the whole process tree and of Spark's JVM, and a check that "
                              "the two builds' marts agree; writes spark-latest.json / "
                              "spark-latest.md. Spark's fixed cost is minutes per size "
-                             "(a JVM per dbt step); --repeat is ignored (one run)")
+                             "(a JVM per dbt step); one run per size (no --repeat)")
     parser.add_argument("--results-dir", type=Path,
                         default=project_root() / "bench" / "results",
-                        help="where latest.json / latest.md go (default bench/results)")
+                        help="where latest.json / latest.md (spark-latest.json / .md with "
+                             "--target spark) go (default bench/results)")
     parser.add_argument("--reconcile-lines", type=int, metavar="N",
                         help="instead of the sizes: `chemsafe reconcile` of a quarter of N "
                              "lines (demo warehouse plus synthetic lines), the current code "
@@ -114,6 +115,9 @@ def _bench_spark(args: argparse.Namespace, root: Path, log: Path) -> int:
         write_results,
     )
 
+    if args.repeat != [1]:
+        print("chemsafe bench --target spark: one run per size (--repeat is not used)")
+        return 2
     problem = spark_available()
     if problem:
         print(f"chemsafe bench --target spark: {problem}")
