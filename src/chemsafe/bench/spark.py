@@ -24,7 +24,6 @@ import math
 import os
 import shutil
 import sys
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,16 +33,16 @@ import duckdb
 from chemsafe.bench.measure import Measurement, measure
 from chemsafe.bench.runner import (
     DBT_AGGREGATE_SQL,
-    FINDINGS_PER_SCALE,
     StepFailed,
     _agree,
     _check,
     _commit,
     _fmt,
     _frames,
+    extracts_of_size,
+    write_files,
 )
 from chemsafe.dbt_runner import dbt_env, dbt_executable, prepare_target
-from chemsafe.demo import DEFAULT_SEED, generate
 from chemsafe.paths import DataPaths, project_root
 
 ENGINES = ("duckdb", "spark")
@@ -139,16 +138,8 @@ def _load() -> list[float]:
 
 
 def _measure(result: SparkSizeResult, root: Path, log: Path) -> None:
-    target = result.target_findings
-    result.scale = target / FINDINGS_PER_SCALE
-    size_dir = root / f"{target}"
+    size_dir, result.scale, result.generate_s = extracts_of_size(result.target_findings, root)
     extracts = size_dir / "extracts"
-    marker = extracts / ".complete"
-    if not marker.exists():
-        started = time.perf_counter()
-        generate(extracts, scale=result.scale, seed=DEFAULT_SEED)
-        result.generate_s = time.perf_counter() - started
-        marker.write_text(f"scale={result.scale}\n")
     # a fresh data directory: both builds start from empty warehouses over one load
     data_dir = (size_dir / "engines").resolve()
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -283,17 +274,10 @@ def markdown_table(results: list[SparkSizeResult]) -> str:
 
 
 def write_results(results: list[SparkSizeResult], folder: Path) -> tuple[Path, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = results[0].date if results else "empty"
     payload = json.dumps([{**asdict(r), "agree": r.agree} for r in results], indent=2,
                          ensure_ascii=False)
-    table = markdown_table(results) + "\n"
-    json_path, md_path = folder / "spark-latest.json", folder / "spark-latest.md"
-    for path, text in ((json_path, payload), (md_path, table),
-                       (folder / f"spark-bench-{stamp}.json", payload),
-                       (folder / f"spark-bench-{stamp}.md", table)):
-        path.write_text(text, encoding="utf-8")
-    return json_path, md_path
+    return write_files(folder, "spark-", results[0].date if results else "empty", payload,
+                       markdown_table(results) + "\n")
 
 
 def spark_available() -> str | None:
