@@ -104,6 +104,7 @@ class SparkSizeResult:
     generate_s: float | None = None
     ingest_s: float | None = None
     steps: str = STEPS_TEXT
+    compared_by: str = "figures computed on each engine (Spark's by Spark)"
     duckdb: EngineFigures = field(default_factory=EngineFigures)
     spark: EngineFigures = field(default_factory=EngineFigures)
     spark_over_duckdb_wall: float | None = None
@@ -288,8 +289,8 @@ def markdown_table(results: list[SparkSizeResult]) -> str:
     lines += [
         "",
         "| findings | Spark/DuckDB wall | Spark/DuckDB CPU | Spark/DuckDB peak | "
-        "marts compared (rows) | agree | load average before → after |",
-        "|" + "---|" * 7,
+        "marts compared (rows) | agree | load average before → after | commit |",
+        "|" + "---|" * 8,
     ]
     for r in results:
         lines.append(
@@ -297,7 +298,8 @@ def markdown_table(results: list[SparkSizeResult]) -> str:
             f"{_fmt(r.spark_over_duckdb_cpu, 2)} | {_fmt(r.spark_over_duckdb_memory, 2)} | "
             f"{r.marts_compared} ({r.mart_rows_compared:,}) | "
             f"{'yes' if r.agree else 'NO'} | "
-            f"{' '.join(map(str, r.load_before))} → {' '.join(map(str, r.load_after))} |")
+            f"{' '.join(map(str, r.load_before))} → {' '.join(map(str, r.load_after))} | "
+            f"{r.commit} |")
     if results:
         r = results[0]
         lines += [
@@ -312,7 +314,7 @@ def markdown_table(results: list[SparkSizeResult]) -> str:
             "fct_findings' score and count per facility and quarter, kpi_quarterly's sums "
             "per KPI, Spark's computed by Spark. Load average: 1, 5 and "
             "15 minutes (the machine is shared).",
-            f"Machine: {r.cpus} CPUs, {r.memory_gb} GB; {r.date}; commit {r.commit}.",
+            f"Machine: {r.cpus} CPUs, {r.memory_gb} GB; {r.date}.",
         ]
         for each in results:
             lines += [f"- {each.target_findings:,}: {note}" for note in each.notes]
