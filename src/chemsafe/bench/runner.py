@@ -202,17 +202,26 @@ def bench_size(target: int, repeat: int, root: Path, log: Path) -> SizeResult:
     return result
 
 
-def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
-    target, repeat = result.target_findings, result.repeat
-    result.scale = target / FINDINGS_PER_SCALE
+def extracts_of_size(target: int, root: Path) -> tuple[Path, float, float | None]:
+    """The demo extracts of about `target` findings under root/<target>/extracts, generated
+    unless a complete set is there: (size folder, scale, generation seconds or None)."""
+    scale = target / FINDINGS_PER_SCALE
     size_dir = root / f"{target}"
     extracts = size_dir / "extracts"
     marker = extracts / ".complete"
-    if not marker.exists():
-        started = time.perf_counter()
-        generate(extracts, scale=result.scale, seed=DEFAULT_SEED)
-        result.generate_s = time.perf_counter() - started
-        marker.write_text(f"scale={result.scale}\n")
+    if marker.exists():
+        return size_dir, scale, None
+    started = time.perf_counter()
+    generate(extracts, scale=scale, seed=DEFAULT_SEED)
+    seconds = time.perf_counter() - started
+    marker.write_text(f"scale={scale}\n")
+    return size_dir, scale, seconds
+
+
+def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
+    repeat = result.repeat
+    size_dir, result.scale, result.generate_s = extracts_of_size(result.target_findings, root)
+    extracts = size_dir / "extracts"
     paths = DataPaths((size_dir / "data").resolve())
     paths.root.mkdir(parents=True, exist_ok=True)
     env = dbt_env(paths)
@@ -346,13 +355,18 @@ def markdown_table(results: list[SizeResult]) -> str:
 
 
 def write_results(results: list[SizeResult], folder: Path) -> tuple[Path, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = results[0].date if results else "empty"
     payload = json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False)
-    table = markdown_table(results) + "\n"
-    json_path, md_path = folder / "latest.json", folder / "latest.md"
+    return write_files(folder, "", results[0].date if results else "empty", payload,
+                       markdown_table(results) + "\n")
+
+
+def write_files(folder: Path, prefix: str, stamp: str, payload: str,
+                table: str) -> tuple[Path, Path]:
+    """<prefix>latest.json / .md and the dated <prefix>bench-<stamp> copies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = folder / f"{prefix}latest.json", folder / f"{prefix}latest.md"
     for path, text in ((json_path, payload), (md_path, table),
-                       (folder / f"bench-{stamp}.json", payload),
-                       (folder / f"bench-{stamp}.md", table)):
+                       (folder / f"{prefix}bench-{stamp}.json", payload),
+                       (folder / f"{prefix}bench-{stamp}.md", table)):
         path.write_text(text, encoding="utf-8")
     return json_path, md_path
