@@ -1,0 +1,100 @@
+{#- The composite-key test (macros/tests/unique_combination_of_columns.sql) reports the
+    same repeated combinations, with the same occurrence counts, whether it groups
+    (strategy 'hash') or compares neighbours in sorted order (strategy 'sort', used where a
+    table outgrows the memory bound), and both match the repeats listed here by hand:
+    a combination three times, NULL equal to NULL in the last and in a partitioning
+    column, and near misses that differ in one column only. Rows returned = a strategy
+    reports something else. -#}
+{%- set s = dbt.type_string() -%}
+{%- set lines -%}
+(
+    select 'a' as reconciliation, 'q1' as period, 'k1' as line_key
+    union all select 'a', 'q1', 'k1'
+    union all select 'a', 'q1', 'k1'
+    union all select 'a', 'q1', 'k2'
+    union all select 'a', 'q2', 'k1'
+    union all select 'b', 'q1', 'k1'
+    union all select 'b', 'q1', cast(null as {{ s }})
+    union all select 'b', 'q1', cast(null as {{ s }})
+    union all select 'b', 'q2', cast(null as {{ s }})
+    union all select cast(null as {{ s }}), 'q1', 'k1'
+    union all select cast(null as {{ s }}), 'q1', 'k1'
+    union all select 'c', 'q1', 'k9'
+) as lines
+{%- endset -%}
+{%- set columns = ['reconciliation', 'period', 'line_key'] -%}
+
+with expected as (
+
+    select 'a' as reconciliation, 'q1' as period, 'k1' as line_key, 3 as occurrences
+    union all select 'b', 'q1', cast(null as {{ s }}), 2
+    union all select cast(null as {{ s }}), 'q1', 'k1', 2
+
+),
+
+by_hash as (
+
+    {{ test_unique_combination_of_columns(lines, columns, strategy='hash') }}
+
+),
+
+by_sort as (
+
+    {{ test_unique_combination_of_columns(lines, columns, strategy='sort') }}
+
+),
+
+reported as (
+
+    select 'hash' as strategy, * from by_hash
+    union all
+    select 'sort' as strategy, * from by_sort
+
+),
+
+strategies as (
+
+    select 'hash' as strategy
+    union all
+    select 'sort' as strategy
+
+),
+
+wanted as (
+
+    select strategies.strategy, expected.*
+    from strategies
+    cross join expected
+
+),
+
+{#- a full outer join on the combination (NULL-safe): a row on one side only, or a
+    different count, is a difference -#}
+compared as (
+
+    select
+        coalesce(wanted.strategy, reported.strategy) as strategy,
+        coalesce(wanted.reconciliation, reported.reconciliation) as reconciliation,
+        coalesce(wanted.period, reported.period) as period,
+        coalesce(wanted.line_key, reported.line_key) as line_key,
+        wanted.occurrences as expected_occurrences,
+        reported.occurrences as reported_occurrences
+    from wanted
+    full outer join reported
+        on wanted.strategy = reported.strategy
+        and {{ null_safe_equal('wanted.reconciliation', 'reported.reconciliation') }}
+        and {{ null_safe_equal('wanted.period', 'reported.period') }}
+        and {{ null_safe_equal('wanted.line_key', 'reported.line_key') }}
+
+),
+
+differences as (
+
+    select * from compared
+    where expected_occurrences is null
+        or reported_occurrences is null
+        or expected_occurrences <> reported_occurrences
+
+)
+
+select * from differences
