@@ -136,7 +136,11 @@ def test_jobs_refuse_the_read_only_serving_target_in_one_line(tmp_path) -> None:
             "the published file; build on one of: local, spark (unset CHEMSAFE_DBT_TARGET "
             "or set it to one)"], out.stderr
     assert not (data_dir / "ingest").exists()  # `run` stopped before ingesting
-    wrong = subprocess.run([CHEMSAFE, "build", "--target", "duckdb"], cwd=PROJECT_ROOT,
-                           env=env, capture_output=True, text=True, check=False)
-    assert wrong.returncode == 2
-    assert "invalid choice: 'duckdb' (choose from 'local', 'spark')" in wrong.stderr
+    # every command that takes --target offers the same engines (one declaration of the
+    # option): the outputs of profiles.yml other than `serving`
+    for command in ("build", "run", "publish", "reconcile"):
+        wrong = subprocess.run([CHEMSAFE, command, "--target", "duckdb"], cwd=PROJECT_ROOT,
+                               env=env, capture_output=True, text=True, check=False)
+        assert wrong.returncode == 2, command
+        assert "invalid choice: 'duckdb' (choose from 'local', 'spark')" in wrong.stderr, \
+            (command, wrong.stderr)

@@ -48,10 +48,9 @@ from chemsafe.publish import (
 from chemsafe.reconcile.cli import add_reconcile_parser
 from chemsafe.summary import load_summary_text
 from chemsafe.targets import (
-    TARGET_ENV,
     WORKING_TARGET,
     TargetError,
-    build_targets,
+    add_target_option,
     chosen_target,
     is_pulled,
 )
@@ -360,15 +359,6 @@ def _version_text() -> str:
     except PackageNotFoundError:
         ours = "unknown"
     return f"chemsafe {ours} (extract contract {CONTRACT.version})"
-
-
-def add_target_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--target", choices=build_targets(),
-        help=f"the engine to build on: a dbt target of profiles.yml (default: "
-             f"{TARGET_ENV} when set, else {WORKING_TARGET}, the embedded DuckDB file); on "
-             "spark the passed build is pulled into the working DuckDB file, which "
-             "publish and reconcile read (README \"Outgrowing one machine\")")
 
 
 def add_rekey_option(parser: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ reads the published file; nothing builds there.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import importlib.util
 import os
@@ -77,3 +78,19 @@ def is_pulled(target: str) -> bool:
     """Whether a build on `target` happens outside the working DuckDB file, so that its
     results are pulled into it (chemsafe.spark_pull) after a full build."""
     return adapter_type(target) == "spark"
+
+
+BUILD_TARGET_HELP = (
+    f"the engine to build on: a dbt target of profiles.yml (default: {TARGET_ENV} when set, "
+    f"else {WORKING_TARGET}, the embedded DuckDB file); on spark the passed build is pulled "
+    "into the working DuckDB file, which publish and reconcile read (README \"Outgrowing one "
+    "machine\")")
+
+
+def add_target_option(parser: argparse.ArgumentParser, help_text: str = BUILD_TARGET_HELP) \
+        -> None:
+    """The --target option, one declaration for every command that takes it: its choices
+    are the outputs chemsafe can build on; what the command does with the choice is its
+    own (build, run and publish build there; reconcile checks the working file holds that
+    build), so each says it in `help_text`."""
+    parser.add_argument("--target", choices=build_targets(), help=help_text)

@@ -29,7 +29,7 @@ from chemsafe.failures import duckdb_error_text, os_error_text
 from chemsafe.jobs import add_wait_option, exclusive
 from chemsafe.paths import data_paths
 from chemsafe.reconcile.catalog import CatalogError, parse_quarter
-from chemsafe.targets import READ_ONLY_TARGETS, TARGET_ENV, build_targets
+from chemsafe.targets import READ_ONLY_TARGETS, TARGET_ENV, add_target_option
 
 if TYPE_CHECKING:
     from chemsafe.reconcile.run import ReconcileOutcome
@@ -62,11 +62,11 @@ def add_reconcile_parser(subparsers: argparse._SubParsersAction) -> argparse.Arg
                    "a given quarter, then publish its results for analysts")])
     parser.add_argument("--quarter", type=_quarter,
                         help="quarter label YYYY-Qn (default: the latest in the warehouse)")
-    parser.add_argument(
-        "--target", choices=build_targets(),
-        help="check first that the working warehouse holds the last passed build on this "
-             "engine (a dbt target of profiles.yml); reconcile always reads the working "
-             "DuckDB file, into which `chemsafe build --target spark` pulls a Spark build")
+    add_target_option(
+        parser,
+        "check first that the working warehouse holds the last passed build on this engine "
+        "(a dbt target of profiles.yml); reconcile always reads the working DuckDB file, "
+        "into which `chemsafe build --target spark` pulls a Spark build")
     add_wait_option(parser)
     parser.set_defaults(func=cmd_reconcile)
     return parser
