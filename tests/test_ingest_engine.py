@@ -153,11 +153,14 @@ def test_generated_files_load_the_same_both_ways(tmp_path, encoding):
 
 
 def _scan_arrays(path: Path, chunk: int) -> tuple[object, ...] | None:
-    scan = scan_records(path, chunk=chunk)
+    scan = scan_records(path, chunk=chunk, span_limit=20, long_bytes=32_767)
     if scan is None:
         return None
-    return (scan.physical_lines, scan.blank_lines,
-            *(array.tolist() for array in scan.records()))
+    cut_starts, cut_ends = scan.cuts()
+    return (scan.physical_lines, scan.blank_lines, scan.record_lines, scan.data_records,
+            scan.first_over_span, scan.header_line, scan.header_range, scan.width,
+            scan.lines().tolist(), scan.wrong, scan.long, cut_starts.tolist(),
+            cut_ends.tolist())
 
 
 def test_a_file_scanned_in_many_chunks_gives_the_same_records_as_in_one(tmp_path):

@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import numpy as np
@@ -62,36 +63,53 @@ class Malformed:
     raw_text: str
 
 
-def record_text(data: bytes, start: int, end: int) -> str:
-    return data[start:end].decode("utf-8", errors="replace")
+def record_text(source: BinaryIO, start: int, end: int) -> str:
+    """The text of bytes [start, end) of the file (read where it lies, no mapping of the
+    file: a mapped file's pages would count in the process's memory)."""
+    source.seek(start)
+    return source.read(end - start).decode("utf-8", errors="replace")
 
 
-def _good_copy(data: bytes, starts: np.ndarray, ends: np.ndarray, good: np.ndarray,
+def _copy_range(src: BinaryIO, dst: BinaryIO, start: int, end: int) -> None:
+    """Copy bytes [start, end) of src to the end of dst, in the kernel where it can."""
+    dst.flush()
+    offset = start
+    while offset < end:
+        try:
+            copied = os.copy_file_range(src.fileno(), dst.fileno(), end - offset,
+                                        offset_src=offset)
+        except OSError:
+            copied = 0
+        if copied <= 0:  # not supported here (or across these file systems): by reads
+            src.seek(offset)
+            while offset < end:
+                piece = src.read(min(end - offset, 1 << 22))
+                if not piece:
+                    raise OSError(f"{src.name}: ends before byte {end}")
+                dst.write(piece)
+                offset += len(piece)
+            dst.flush()
+            return
+        offset += copied
+
+
+def _good_copy(source: BinaryIO, cut_starts: np.ndarray, cut_ends: np.ndarray, size: int,
                target: Path) -> None:
-    """Write the good records, and nothing else, to target.
-
-    Records are copied as runs: consecutive good records with no blank line between them
-    are one slice of the file, so the loop is over the few breaks, not over records.
-    """
-    as_bytes = np.frombuffer(data, dtype=np.uint8)
-    at_end = np.minimum(ends, len(data) - 1)
-    terminator = 1 + (as_bytes[at_end] == 0x0D)  # LF, or CR LF
-    clean_next = starts[1:] == ends[:-1] + terminator[:-1]  # no blank line in between
-    cont = good[:-1] & good[1:] & clean_next
-    first = np.flatnonzero(good & ~np.concatenate(([False], cont)))
-    last = np.flatnonzero(good & ~np.concatenate((cont, [False])))
+    """Write the file without the byte ranges [cut_starts, cut_ends) (blank lines and
+    records of another width, each with its line break), and nothing else, to target:
+    the loop is over the few cuts, not over records."""
+    keep_from = np.concatenate(([0], cut_ends))
+    keep_to = np.concatenate((cut_starts, [size]))
     with target.open("wb") as out:
-        for a, b in zip(first.tolist(), last.tolist(), strict=True):
-            out.write(data[int(starts[a]):int(ends[b])])
-            out.write(b"\n")
+        for a, b in zip(keep_from.tolist(), keep_to.tolist(), strict=True):
+            if b > a:
+                _copy_range(source, out, a, b)
 
 
 def convert_with_engine(
     *,
     source: Path,
-    data: bytes,
     scan: FileScan,
-    width: int,
     positions: list[int],
     extras: list[tuple[str, int]],
     header: list[str],
@@ -103,47 +121,43 @@ def convert_with_engine(
     protection: Protection,
 ) -> tuple[int, list[Malformed]]:
     """Write the converted file; return (records read, malformed records)."""
-    lines, starts, ends, fields, _ = scan.records()
-    data_lines, data_starts, data_ends, data_fields = lines[1:], starts[1:], ends[1:], fields[1:]
-    right_width = data_fields == width
-    malformed = [
-        Malformed(int(line), int(count), "", record_text(data, int(s), int(e)))
-        for line, count, s, e in zip(
-            data_lines[~right_width], data_fields[~right_width], data_starts[~right_width],
-            data_ends[~right_width], strict=True)
-    ]
-    read_path = source
-    good = np.concatenate(([True], right_width))
-    plain = scan.blank_lines == 0 and bool(np.all(right_width)) and int(starts[0]) == 0
-    if not plain:
-        read_path = work_dir / f".{out_path.stem}.engine-input.csv"
-        _good_copy(data, starts, ends, good, read_path)
+    with source.open("rb") as handle:
+        malformed = [Malformed(line, count, "", record_text(handle, start, end))
+                     for line, count, start, end in scan.wrong]
+        too_long = _too_long_cells(handle, scan.long, header, max_cell_chars)
+        malformed.extend(too_long.values())
+        cut_starts, cut_ends = scan.cuts()
+        read_path = source
+        assert scan.header_range is not None
+        if len(cut_starts) or scan.header_range[0] != 0:
+            read_path = work_dir / f".{out_path.stem}.engine-input.csv"
+            _good_copy(handle, cut_starts, cut_ends, source.stat().st_size, read_path)
     try:
-        _read_and_write(read_path, data, data_lines[right_width],
-                               data_starts[right_width], data_ends[right_width], width,
-                               positions, extras, header, column_names, out_path,
-                               max_cell_chars, malformed, memory_limit, protection)
+        _read_and_write(read_path, scan.lines(), set(too_long), scan.width, positions,
+                        extras, column_names, out_path, memory_limit, protection)
     finally:
         if read_path != source:
             read_path.unlink(missing_ok=True)
     malformed.sort(key=lambda m: m.line)
-    return len(data_lines), malformed
+    return scan.data_records, malformed
 
 
-def _too_long_cells(data: bytes, lines: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+def _too_long_cells(source: BinaryIO, candidates: list[tuple[int, int, int, int]],
                     header: list[str], max_cell_chars: int) -> dict[int, Malformed]:
-    """The records with a cell longer than the contract allows, by index.
+    """The records with a cell longer than the contract allows, by index among the records
+    of the header's width.
 
     A cell of more than max_cell_chars characters takes more bytes than that, so only the
-    records whose bytes are longer can hold one: those few are parsed here (RFC 4180, as
-    the scan has checked) and every other record is known to be within the limit."""
+    records whose bytes are longer can hold one (the scan lists them): those few are parsed
+    here (RFC 4180, as the scan has checked) and every other record is known to be within
+    the limit."""
     found: dict[int, Malformed] = {}
-    for i in np.flatnonzero(ends - starts > max_cell_chars).tolist():
-        text = record_text(data, int(starts[i]), int(ends[i]))
+    for index, line, start, end in candidates:
+        text = record_text(source, start, end)
         cells = next(csv.reader([text]))
         column = too_long_column(cells, header, max_cell_chars)
         if column is not None:
-            found[i] = Malformed(int(lines[i]), len(cells), column, text)
+            found[index] = Malformed(line, len(cells), column, text)
     return found
 
 
@@ -157,17 +171,13 @@ def too_long_column(cells: list[str], header: list[str], max_cell_chars: int) ->
     return (header[at].strip().lower() if at < len(header) else "") or f"field {at + 1}"
 
 
-def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.ndarray,
-                    ends: np.ndarray, width: int, positions: list[int],
-                    extras: list[tuple[str, int]], header: list[str], column_names: list[str],
-                    out_path: Path, max_cell_chars: int,
-                    malformed: list[Malformed], memory_limit: str,
+def _read_and_write(read_path: Path, lines: np.ndarray, too_long: set[int], width: int,
+                    positions: list[int], extras: list[tuple[str, int]],
+                    column_names: list[str], out_path: Path, memory_limit: str,
                     protection: Protection) -> int:
     """One statement reads the records and writes the converted file, each record next to
     its physical line (joined by position: DuckDB keeps the file's order). DuckDB
     returning fewer or more records than the scan found stops the statement."""
-    too_long = _too_long_cells(data, lines, starts, ends, header, max_cell_chars)
-    malformed.extend(too_long.values())
     keep = np.ones(len(lines) + 1, dtype=bool)
     keep[0] = False  # the header
     keep[[i + 1 for i in too_long]] = False
@@ -182,7 +192,7 @@ def _read_and_write(read_path: Path, data: bytes, lines: np.ndarray, starts: np.
         con.execute(f"set memory_limit = {literal(memory_limit)}")
         _register_protection(con, protection)
         con.register("record_lines", pa.table({
-            "line": pa.array(np.concatenate(([0], lines)).astype(np.int64)),
+            "line": pa.array(np.concatenate(([0], lines))),
             "keep": pa.array(keep),
         }))
         try:
@@ -265,5 +275,7 @@ def _register_protection(con: duckdb.DuckDBPyConnection, protection: Protection)
                         side_effects=False)
 
 
-def header_fields(data: bytes, start: int, end: int) -> list[str]:
-    return next(csv.reader([data[start:end].decode("utf-8")]))
+def header_fields(source: Path, start: int, end: int) -> list[str]:
+    with source.open("rb") as handle:
+        handle.seek(start)
+        return next(csv.reader([handle.read(end - start).decode("utf-8")]))

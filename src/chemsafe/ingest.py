@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import json
-import mmap
 import os
 import shutil
 import stat
@@ -36,8 +35,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
-
-import numpy as np
 
 from chemsafe.atomic import swap_link
 from chemsafe.contract import FILES, FILES_BY_NAME, LIMITS, ExtractFile
@@ -331,29 +328,25 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
                          malformed_writer: RowWriter, protection: Protection) -> bool:
     """The engine path; False when the file must be read record by record instead."""
     extract = result.extract
-    scan = scan_records(utf8)
+    scan = scan_records(utf8, span_limit=MAX_RECORD_LINES, long_bytes=MAX_CELL_CHARS)
     if scan is None:
         return False
-    lines, starts, ends, _, spans = scan.records()
-    if len(lines) == 0:
+    if scan.first_over_span is not None:
+        raise _record_too_long(extract.file_name, scan.first_over_span)
+    if scan.header_range is None:
         raise IngestError(f"{extract.file_name}: the file is empty (no header row)")
-    over = np.flatnonzero(spans > MAX_RECORD_LINES)
-    if len(over):
-        raise _record_too_long(extract.file_name, int(lines[over[0]]))
     out_path = target_dir / f"{extract.seed_name}.csv"
-    with utf8.open("rb") as handle, \
-            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        header = header_fields(data, int(starts[0]), int(ends[0]))
-        positions, extras = match_header(extract, header)
-        try:
-            records_read, malformed = convert_with_engine(
-                source=utf8, data=data, scan=scan, width=len(header), positions=positions,
-                extras=extras, header=header, column_names=extract.column_names,
-                out_path=out_path, work_dir=target_dir, max_cell_chars=MAX_CELL_CHARS,
-                memory_limit=memory_share(ingest_workers()), protection=protection)
-        except EngineReadFailed:
-            out_path.unlink(missing_ok=True)
-            return False
+    header = header_fields(utf8, *scan.header_range)
+    positions, extras = match_header(extract, header)
+    try:
+        records_read, malformed = convert_with_engine(
+            source=utf8, scan=scan, positions=positions, extras=extras, header=header,
+            column_names=extract.column_names, out_path=out_path, work_dir=target_dir,
+            max_cell_chars=MAX_CELL_CHARS, memory_limit=memory_share(ingest_workers()),
+            protection=protection)
+    except EngineReadFailed:
+        out_path.unlink(missing_ok=True)
+        return False
     result.extra_columns = [name for name, _ in extras]
     result.records_read = records_read
     result.malformed = len(malformed)
@@ -365,7 +358,7 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
     # record-by-record reader); blank lines and record spans were derived separately
     result.physical_lines = scan.physical_lines
     result.blank_lines = scan.blank_lines
-    result.record_lines = int(spans.sum())
+    result.record_lines = scan.record_lines
     if result.physical_lines != result.blank_lines + result.record_lines:
         raise IngestError(
             f"{extract.file_name}: {result.physical_lines} physical lines in the file but "
