@@ -30,7 +30,7 @@ from chemsafe.ingest import (
 )
 from chemsafe.paths import DataPaths
 from chemsafe.record_scan import scan_records
-from conftest import DEMO_EXTRACTS, FIXTURES
+from conftest import DEMO_EXTRACTS, FIXTURES, chemsafe
 
 DROPS = [FIXTURES / "bad_rows", FIXTURES / "kpi_small", FIXTURES / "reconciliation",
          DEMO_EXTRACTS]
@@ -195,3 +195,54 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# --- files bigger than DuckDB's buffers ----------------------------------------------
+
+
+def _grown_drop(folder: Path, name: str, target_bytes: int) -> None:
+    """The demo drop with `name` grown past target_bytes: its data rows repeated (ingest
+    checks structure, not content; the ids repeat, which staging would reject)."""
+    shutil.copytree(DEMO_EXTRACTS, folder)
+    path = folder / name
+    header, _, body = path.read_bytes().partition(b"\n")
+    body = body if body.endswith(b"\n") else body + b"\n"
+    with path.open("wb") as out:
+        out.write(header + b"\n")
+        written = 0
+        while written < target_bytes:
+            out.write(body)
+            written += len(body)
+
+
+def test_a_file_bigger_than_the_memory_share_is_still_read_by_the_engine(tmp_path):
+    """DuckDB's CSV buffers are 16 x max_line_size unless set: with the 64 MB line limit
+    once used, a file bigger than a worker's share of the memory bound (every extract
+    over 1 GB at 10M findings) failed in DuckDB and was read record by record, ten times
+    slower, and nothing said so. Here a 60 MB inspections.csv under a 100MB bound shared
+    by two workers: the engine reads it, and the load names no file read the slow way."""
+    drop = tmp_path / "drop"
+    _grown_drop(drop, "inspections.csv", 60_000_000)
+    out = chemsafe(tmp_path / "data", "ingest", str(drop),
+                   env={"CHEMSAFE_MEMORY_LIMIT": "100MB", "CHEMSAFE_INGEST_WORKERS": "2"})
+    assert "inspections.csv" in out.stdout
+    assert "read record by record" not in out.stdout, out.stdout
+
+
+def test_a_file_read_record_by_record_is_named_with_the_reason(tmp_path):
+    """A quote inside an unquoted cell is outside RFC 4180: the file is read record by
+    record (same result, slower) and the load summary says which file and why."""
+    drop = tmp_path / "drop"
+    shutil.copytree(DEMO_EXTRACTS, drop)
+    path = drop / "contractors.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",", ',5" pipe ', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    out = chemsafe(tmp_path / "data", "ingest", str(drop))
+    notes = [line.strip() for line in out.stdout.splitlines() if "record by record" in line]
+    assert notes == ["read record by record (slower, same result): its quoting is outside "
+                     "RFC 4180 (a quote inside an unquoted cell or after a closing quote)"], \
+        out.stdout
+    at = out.stdout.splitlines().index(next(line for line in out.stdout.splitlines()
+                                            if "record by record" in line))
+    assert "contractors.csv" in out.stdout.splitlines()[at - 1]

@@ -79,6 +79,8 @@ def _print_load(result: LoadResult) -> None:
               f"{item.physical_lines:>9} lines {item.records_read:>9} records"
               f"{malformed}{extras}  "
               f"sha256 {item.fingerprint.sha256[:12]}…")
+        if item.slow_path_reason:
+            print(f"    read record by record (slower, same result): {item.slow_path_reason}")
     for name in result.ignored_files:
         print(f"  ignored (not an extract of the contract): {name}")
 

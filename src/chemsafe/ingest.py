@@ -54,7 +54,7 @@ from chemsafe.personal import (
     Protection,
 )
 from chemsafe.pseudonym import key_fingerprint, pseudonym_key
-from chemsafe.record_scan import scan_records
+from chemsafe.record_scan import scan_or_reason
 
 MANIFEST_SEED = "raw__ingest_manifest"
 MALFORMED_SEED = "raw__malformed_rows"
@@ -122,6 +122,9 @@ class FileResult:
     physical_lines: int = 0
     blank_lines: int = 0
     record_lines: int = 0
+    # why the engine path could not read the file, which was read record by record
+    # instead (slower, same result); "" when the engine read it or was not asked to
+    slow_path_reason: str = ""
 
 
 @dataclass
@@ -328,8 +331,10 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
                          malformed_writer: RowWriter, protection: Protection) -> bool:
     """The engine path; False when the file must be read record by record instead."""
     extract = result.extract
-    scan = scan_records(utf8, span_limit=MAX_RECORD_LINES, long_bytes=MAX_CELL_CHARS)
+    scan, reason = scan_or_reason(utf8, span_limit=MAX_RECORD_LINES,
+                                  long_bytes=MAX_CELL_CHARS)
     if scan is None:
+        result.slow_path_reason = f"its quoting is outside RFC 4180 ({reason})"
         return False
     if scan.first_over_span is not None:
         raise _record_too_long(extract.file_name, scan.first_over_span)
@@ -344,8 +349,10 @@ def _convert_with_engine(result: FileResult, utf8: Path, target_dir: Path,
             column_names=extract.column_names, out_path=out_path, work_dir=target_dir,
             max_cell_chars=MAX_CELL_CHARS, memory_limit=memory_share(ingest_workers()),
             protection=protection)
-    except EngineReadFailed:
+    except EngineReadFailed as exc:
         out_path.unlink(missing_ok=True)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        result.slow_path_reason = f"DuckDB could not read it as the scan did ({first})"
         return False
     result.extra_columns = [name for name, _ in extras]
     result.records_read = records_read

@@ -292,6 +292,13 @@ def scan_records(path: Path, chunk: int = CHUNK_BYTES, *, span_limit: int | None
 
     span_limit: note the first record running over this many physical lines;
     long_bytes: note the records of the header's width longer than this many bytes."""
+    scan, _ = scan_or_reason(path, chunk, span_limit=span_limit, long_bytes=long_bytes)
+    return scan
+
+
+def scan_or_reason(path: Path, chunk: int = CHUNK_BYTES, *, span_limit: int | None = None,
+                   long_bytes: int | None = None) -> tuple[FileScan | None, str]:
+    """scan_records, and why the file must be read record by record when it must."""
     scan = FileScan(span_limit=span_limit, long_bytes=long_bytes)
     try:
         with path.open("rb") as handle:
@@ -312,6 +319,6 @@ def scan_records(path: Path, chunk: int = CHUNK_BYTES, *, span_limit: int | None
                 line += line_feeds
                 base += consumed
                 carry = block[consumed:]
-    except NotRfc4180:
-        return None
-    return scan
+    except NotRfc4180 as exc:
+        return None, str(exc)
+    return scan, ""
