@@ -219,12 +219,12 @@ def test_a_file_bigger_than_the_memory_share_is_still_read_by_the_engine(tmp_pat
     """DuckDB's CSV buffers are 16 x max_line_size unless set: with the 64 MB line limit
     once used, a file bigger than a worker's share of the memory bound (every extract
     over 1 GB at 10M findings) failed in DuckDB and was read record by record, ten times
-    slower, and nothing said so. Here a 60 MB inspections.csv under a 100MB bound shared
+    slower, and nothing said so. Here a 130 MB inspections.csv under a 200MB bound shared
     by two workers: the engine reads it, and the load names no file read the slow way."""
     drop = tmp_path / "drop"
-    _grown_drop(drop, "inspections.csv", 60_000_000)
+    _grown_drop(drop, "inspections.csv", 130_000_000)
     out = chemsafe(tmp_path / "data", "ingest", str(drop),
-                   env={"CHEMSAFE_MEMORY_LIMIT": "100MB", "CHEMSAFE_INGEST_WORKERS": "2"})
+                   env={"CHEMSAFE_MEMORY_LIMIT": "200MB", "CHEMSAFE_INGEST_WORKERS": "2"})
     assert "inspections.csv" in out.stdout
     assert "read record by record" not in out.stdout, out.stdout
 
@@ -246,3 +246,33 @@ def test_a_file_read_record_by_record_is_named_with_the_reason(tmp_path):
     at = out.stdout.splitlines().index(next(line for line in out.stdout.splitlines()
                                             if "record by record" in line))
     assert "contractors.csv" in out.stdout.splitlines()[at - 1]
+
+
+def test_files_with_many_runs_of_lines_load_the_same_both_ways(tmp_path):
+    """The engine numbers each record's line from DuckDB's record number when the lines
+    follow the records in a few runs, and joins the scan's line numbers by position when
+    they do not (many records over several lines, many blank lines). Both ways give the
+    record-by-record reader's load: files on either side of MAX_LINE_RUNS."""
+    from chemsafe.engine_read import MAX_LINE_RUNS, _line_runs
+
+    taken = set()
+    for case, breaks in enumerate((3, MAX_LINE_RUNS - 1, MAX_LINE_RUNS + 1, 400)):
+        rng = random.Random(case)
+        rows = ["contractor_id,contractor_name"]
+        for k in range(800):
+            if k % (800 // breaks) == 0:  # ends a run: a line break in a cell, a blank
+                # line, a wrong field count
+                rows.append(rng.choice([f'C{k},"two\nlines"', "", "   ", f'C{k},"a,b",c']))
+            elif k % 97 == 5:  # an over-long cell (set aside by number, within a run)
+                rows.append(f"C{k}," + "y" * 32_768)
+            rows.append(f'C{k},"name, {k}"')
+        path = tmp_path / f"case{case}" / "contractors.csv"
+        path.parent.mkdir()
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        scan = scan_records(path)
+        assert scan is not None
+        taken.add(_line_runs(scan.lines()) is None)
+        engine = _convert(path, tmp_path / f"case{case}" / "engine", "engine")
+        python = _convert(path, tmp_path / f"case{case}" / "python", "python")
+        assert engine == python, case
+    assert taken == {True, False}  # both ways were exercised
