@@ -72,6 +72,24 @@ def test_neither_utf8_nor_cp949_fails_naming_the_file(tmp_path, data):
         fingerprint(path)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [b"site_id\n\xff\xfe\xfa\n", b"a,b\n1,\x80\xff\n", b"\xff", b"a\n" + b"\xb0" * 3],
+    ids=["ff-fe-fa", "80-ff", "ff", "truncated-at-end"],
+)
+def test_decoding_into_the_utf8_view_fails_with_the_message_of_the_check(tmp_path, data):
+    """Ingestion's engine path decodes a CP949 file once, into its UTF-8 copy, instead of
+    checking it first and decoding it again: a file CP949 rejects fails there with the
+    same message, the same byte offset, as the check before the copy would give."""
+    path = write(tmp_path, data, "sites.csv")
+    with pytest.raises(EncodingError) as checked:
+        fingerprint(path)
+    assert fingerprint(path, confirm_cp949=False).encoding == "cp949"
+    with pytest.raises(EncodingError) as decoded:
+        encoding.decode_to_utf8(path, "cp949", tmp_path / "copy.csv")
+    assert str(decoded.value) == str(checked.value)
+
+
 def test_bom_with_invalid_utf8_fails(tmp_path):
     path = write(tmp_path, codecs.BOM_UTF8 + "a\n가\n".encode("cp949"), "inspections.csv")
     with pytest.raises(EncodingError, match=r"inspections\.csv.*byte-order mark"):

@@ -97,11 +97,19 @@ def _hash_and_check_utf8(path: Path, skip: int) -> tuple[str, int, bool]:
     return digest.hexdigest(), size, valid and _valid_utf8_bytes(carry)
 
 
-def fingerprint(path: Path) -> FileFingerprint:
+def not_cp949_message(path: Path, where: int) -> str:
+    return (f"{path.name}: decodes neither as UTF-8 nor as CP949 (first byte CP949 rejects "
+            f"at offset {where}); the file is not loaded")
+
+
+def fingerprint(path: Path, confirm_cp949: bool = True) -> FileFingerprint:
     """Hash the original bytes and detect the encoding (streamed, bounded memory).
 
     UTF-8 validity is checked by Arrow as the file is hashed; Python's decoder is run only
-    on a file that is not valid UTF-8, to name the offset or to confirm CP949."""
+    on a file that is not valid UTF-8, to name the offset or to confirm CP949. With
+    confirm_cp949 False, a file that is not UTF-8 is reported as CP949 unchecked: the
+    caller decodes it anyway and must raise EncodingError(not_cp949_message(...)) where
+    that fails (one decoding pass instead of two)."""
     with path.open("rb") as handle:
         has_bom = handle.read(len(BOM)) == BOM
     sha, size, valid = _hash_and_check_utf8(path, len(BOM) if has_bom else 0)
@@ -115,10 +123,27 @@ def fingerprint(path: Path) -> FileFingerprint:
         return FileFingerprint(sha, size, "utf-8-sig")
     if valid:
         return FileFingerprint(sha, size, "utf-8")
+    if not confirm_cp949:
+        return FileFingerprint(sha, size, "cp949")
     ok, where = _decodes(path, "cp949")
     if ok:
         return FileFingerprint(sha, size, "cp949")
-    raise EncodingError(
-        f"{path.name}: decodes neither as UTF-8 nor as CP949 (first byte CP949 rejects at "
-        f"offset {where}); the file is not loaded"
-    )
+    raise EncodingError(not_cp949_message(path, where))
+
+
+def decode_to_utf8(source: Path, encoding: str, target: Path) -> None:
+    """Write source, decoded from `encoding` (strictly, chunk by chunk), to target as UTF-8;
+    EncodingError naming the byte offset where the decoding fails."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
+        while chunk := src.read(VALIDATE_CHUNK):
+            try:
+                out.write(decoder.decode(chunk))
+            except UnicodeDecodeError as exc:
+                raise EncodingError(not_cp949_message(source, offset + exc.start)) from exc
+            offset += len(chunk)
+        try:
+            out.write(decoder.decode(b"", final=True))
+        except UnicodeDecodeError as exc:
+            raise EncodingError(not_cp949_message(source, offset)) from exc

@@ -38,7 +38,7 @@ from typing import Protocol
 
 from chemsafe.atomic import swap_link
 from chemsafe.contract import FILES, FILES_BY_NAME, LIMITS, ExtractFile
-from chemsafe.encoding import EncodingError, FileFingerprint, fingerprint
+from chemsafe.encoding import EncodingError, FileFingerprint, decode_to_utf8, fingerprint
 from chemsafe.engine_read import (
     EngineReadFailed,
     convert_with_engine,
@@ -289,14 +289,16 @@ def convert_file(
     """
     protection = Protection.for_file(extract, key)
     try:
-        fp = fingerprint(source)
+        # the engine path decodes a CP949 file once, into its UTF-8 view, and checks it there
+        fp = fingerprint(source, confirm_cp949=reader != "engine")
+        result = FileResult(extract, fp, source)
+        if reader == "engine":
+            with _utf8_view(source, fp, target_dir) as utf8:
+                if _convert_with_engine(result, utf8, target_dir, malformed_writer,
+                                        protection):
+                    return result
     except EncodingError as exc:
         raise IngestError(str(exc)) from exc
-    result = FileResult(extract, fp, source)
-    if reader == "engine":
-        with _utf8_view(source, fp, target_dir) as utf8:
-            if _convert_with_engine(result, utf8, target_dir, malformed_writer, protection):
-                return result
     _convert_by_record(result, target_dir, malformed_writer, protection)
     return result
 
@@ -310,10 +312,7 @@ def _utf8_view(source: Path, fp: FileFingerprint, work_dir: Path) -> Iterator[Pa
         return
     copy = work_dir / f".{source.name}.utf-8"
     try:
-        with source.open("r", encoding=fp.encoding, newline="") as src, \
-                copy.open("w", encoding="utf-8", newline="") as out:
-            while chunk := src.read(1 << 22):
-                out.write(chunk)
+        decode_to_utf8(source, fp.encoding, copy)
         yield copy
     finally:
         copy.unlink(missing_ok=True)
