@@ -276,3 +276,26 @@ def test_files_with_many_runs_of_lines_load_the_same_both_ways(tmp_path):
         python = _convert(path, tmp_path / f"case{case}" / "python", "python")
         assert engine == python, case
     assert taken == {True, False}  # both ways were exercised
+
+
+def test_the_good_copy_without_kernel_copies_gives_the_same_load(tmp_path, monkeypatch):
+    """The engine's input leaves out blank lines and records of another width by copying
+    the ranges between them with copy_file_range; where the kernel refuses (another file
+    system, an old kernel) it copies them by reads, with the same load."""
+    import os
+
+    def refused(*_args: object, **_kwargs: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    rows = ["contractor_id,contractor_name"]
+    for k in range(300):
+        rows.append(["", "  ", f"C{k},too,many", f'C{k},"two\nlines"', f"C{k},ok"][k % 5])
+    text = "\r\n".join(rows)  # CR LF, and no line break after the last record
+    path = tmp_path / "contractors.csv"
+    path.write_bytes(text.encode("utf-8"))
+    kernel = _convert(path, tmp_path / "kernel", "engine")
+    monkeypatch.setattr(os, "copy_file_range", refused)
+    by_reads = _convert(path, tmp_path / "reads", "engine")
+    python = _convert(path, tmp_path / "python", "python")
+    assert kernel[0] != "error" and kernel[4] > 0, kernel[:6]  # loaded, with blank lines cut
+    assert kernel == by_reads == python

@@ -83,8 +83,8 @@ def record_text(source: BinaryIO, start: int, end: int) -> str:
 
 
 def _copy_range(src: BinaryIO, dst: BinaryIO, start: int, end: int) -> None:
-    """Copy bytes [start, end) of src to the end of dst, in the kernel where it can."""
-    dst.flush()
+    """Copy bytes [start, end) of src to dst's position (an unbuffered file: the kernel
+    copy and the writes both go to its descriptor), in the kernel where it can."""
     offset = start
     while offset < end:
         try:
@@ -98,9 +98,10 @@ def _copy_range(src: BinaryIO, dst: BinaryIO, start: int, end: int) -> None:
                 piece = src.read(min(end - offset, 1 << 22))
                 if not piece:
                     raise OSError(f"{src.name}: ends before byte {end}")
-                dst.write(piece)
+                view = memoryview(piece)
+                while view:  # a raw write may take fewer bytes than given
+                    view = view[dst.write(view) or 0:]
                 offset += len(piece)
-            dst.flush()
             return
         offset += copied
 
@@ -112,7 +113,7 @@ def _good_copy(source: BinaryIO, cut_starts: np.ndarray, cut_ends: np.ndarray, s
     the loop is over the few cuts, not over records."""
     keep_from = np.concatenate(([0], cut_ends))
     keep_to = np.concatenate((cut_starts, [size]))
-    with target.open("wb") as out:
+    with target.open("wb", buffering=0) as out:
         for a, b in zip(keep_from.tolist(), keep_to.tolist(), strict=True):
             if b > a:
                 _copy_range(source, out, a, b)
