@@ -248,36 +248,6 @@ def test_a_file_read_record_by_record_is_named_with_the_reason(tmp_path):
     assert "contractors.csv" in out.stdout.splitlines()[at - 1]
 
 
-def test_files_with_many_runs_of_lines_load_the_same_both_ways(tmp_path):
-    """The engine numbers each record's line from DuckDB's record number when the lines
-    follow the records in a few runs, and joins the scan's line numbers by position when
-    they do not (many records over several lines, many blank lines). Both ways give the
-    record-by-record reader's load: files on either side of MAX_LINE_RUNS."""
-    from chemsafe.engine_read import MAX_LINE_RUNS, _line_runs
-
-    taken = set()
-    for case, breaks in enumerate((3, MAX_LINE_RUNS - 1, MAX_LINE_RUNS + 1, 400)):
-        rng = random.Random(case)
-        rows = ["contractor_id,contractor_name"]
-        for k in range(800):
-            if k % (800 // breaks) == 0:  # ends a run: a line break in a cell, a blank
-                # line, a wrong field count
-                rows.append(rng.choice([f'C{k},"two\nlines"', "", "   ", f'C{k},"a,b",c']))
-            elif k % 97 == 5:  # an over-long cell (set aside by number, within a run)
-                rows.append(f"C{k}," + "y" * 32_768)
-            rows.append(f'C{k},"name, {k}"')
-        path = tmp_path / f"case{case}" / "contractors.csv"
-        path.parent.mkdir()
-        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-        scan = scan_records(path)
-        assert scan is not None
-        taken.add(_line_runs(scan.lines()) is None)
-        engine = _convert(path, tmp_path / f"case{case}" / "engine", "engine")
-        python = _convert(path, tmp_path / f"case{case}" / "python", "python")
-        assert engine == python, case
-    assert taken == {True, False}  # both ways were exercised
-
-
 def test_the_good_copy_without_kernel_copies_gives_the_same_load(tmp_path, monkeypatch):
     """The engine's input leaves out blank lines and records of another width by copying
     the ranges between them with copy_file_range; where the kernel refuses (another file

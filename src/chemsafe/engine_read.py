@@ -184,92 +184,44 @@ def too_long_column(cells: list[str], header: list[str], max_cell_chars: int) ->
     return (header[at].strip().lower() if at < len(header) else "") or f"field {at + 1}"
 
 
-# Lines taken from the reader's own record numbers (WITH ORDINALITY) when they follow them
-# in at most this many runs (a run ends at a blank line, a record set aside or a record
-# over several lines) and at most this many records are dropped for an over-long cell;
-# otherwise each record is joined by position to the scan's line numbers, which keeps
-# DuckDB's read on one thread (at 10M findings 19 s for inspections.csv, 8 s without).
-MAX_LINE_RUNS = 64
-MAX_DROPPED_BY_NUMBER = 64
-
-
-def _line_runs(lines: np.ndarray) -> list[tuple[int, int]] | None:
-    """(first record index, line minus record index) of each run of records whose lines
-    go up one by one; None when there are more than MAX_LINE_RUNS runs."""
-    if len(lines) == 0:
-        return []
-    offset = lines - np.arange(len(lines), dtype=np.int64)
-    changes = np.flatnonzero(np.diff(offset)) + 1
-    if len(changes) + 1 > MAX_LINE_RUNS:
-        return None
-    firsts = [0, *changes.tolist()]
-    return [(first, int(offset[first])) for first in firsts]
-
-
-def _numbered_source(runs: list[tuple[int, int]], count: int,
-                     too_long: set[int]) -> tuple[str, str]:
-    """The line and keep expressions from the record number: record index i (the header
-    is -1) is on line i + the offset of its run. A record past the scan's count stops the
-    statement."""
-    index = "(records.ordinality - 2)"
-    if not runs:  # no record of the header's width: any record DuckDB finds is one too many
-        return "error('more records than the scan found')", f"{index} >= 0"
-    line = f"{index} + {runs[0][1]}" + "".join(
-        f" + case when {index} >= {first} then {offset - previous} else 0 end"
-        for (first, offset), (_, previous) in zip(runs[1:], runs[:-1], strict=True))
-    line = (f"case when {index} >= {count} then error('more records than the scan found') "
-            f"else {line} end")
-    keep = f"{index} >= 0"
-    if too_long:
-        keep += f" and {index} not in ({', '.join(str(i) for i in sorted(too_long))})"
-    return line, keep
-
-
 def _read_and_write(read_path: Path, lines: np.ndarray, too_long: set[int], width: int,
                     positions: list[int], extras: list[tuple[str, int]],
                     column_names: list[str], out_path: Path, memory_limit: str,
                     protection: Protection) -> int:
     """One statement reads the records and writes the converted file, each record next to
-    its physical line: computed from the reader's record number (DuckDB reads a CSV file's
-    records in order, numbered by WITH ORDINALITY) when the lines follow the records in a
-    few runs, else joined by position to the scan's line numbers. DuckDB returning fewer
-    or more records than the scan found stops the statement."""
+    its physical line (joined by position: DuckDB keeps the file's order). DuckDB
+    returning fewer or more records than the scan found stops the statement."""
+    keep = np.ones(len(lines) + 1, dtype=bool)
+    keep[0] = False  # the header
+    keep[[i + 1 for i in too_long]] = False
     names = [f"c{i}" for i in range(width)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     selected, extra_json, digest, found = _protected_columns(positions, extras,
                                                              column_names, protection)
-    expected = len(lines) - len(too_long)
-    runs = _line_runs(lines) if len(too_long) <= MAX_DROPPED_BY_NUMBER else None
-    reader = (f"read_csv({literal(str(read_path))}, header = false, auto_detect = false, "
-              f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
-              "strict_mode = true, null_padding = false, "
-              f"max_line_size = {ENGINE_MAX_RECORD_BYTES}, buffer_size = {ENGINE_BUFFER_BYTES})")
+    expected = int(keep.sum())
     con = duckdb.connect()
     try:
         con.execute("set preserve_insertion_order = true")
         con.execute(f"set memory_limit = {literal(memory_limit)}")
         _register_protection(con, protection)
-        if runs is not None:
-            line, keep = _numbered_source(runs, len(lines), too_long)
-            source = (f"(select *, {found} as _found from {reader} with ordinality) "
-                      "as records")
-        else:
-            kept = np.ones(len(lines) + 1, dtype=bool)
-            kept[0] = False  # the header
-            kept[[i + 1 for i in too_long]] = False
-            con.register("record_lines", pa.table({
-                "line": pa.array(np.concatenate(([0], lines))),
-                "keep": pa.array(kept),
-            }))
-            line = "coalesce(record_lines.line, error('more records than the scan found'))"
-            keep = ("coalesce(records.present, error('fewer records than the scan found')) "
-                    "and record_lines.keep")
-            source = (f"(select *, true as present, {found} as _found from {reader}) "
-                      "as records positional join record_lines")
+        con.register("record_lines", pa.table({
+            "line": pa.array(np.concatenate(([0], lines))),
+            "keep": pa.array(keep),
+        }))
         try:
             ((written,),) = con.execute(
-                f"copy (select {line} as _line, {selected}, {extra_json} as _extras, "
-                f"{digest} as _masked_digest from {source} where {keep}) "
+                "copy (select coalesce(record_lines.line, error('more records than the scan "
+                f"found')) as _line, {selected}, {extra_json} as _extras, "
+                f"{digest} as _masked_digest "
+                f"from (select *, true as present, {found} as _found from read_csv("
+                f"{literal(str(read_path))}, header = false, auto_detect = false, "
+                f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
+                "strict_mode = true, null_padding = false, "
+                f"max_line_size = {ENGINE_MAX_RECORD_BYTES}, "
+                f"buffer_size = {ENGINE_BUFFER_BYTES})) as records "
+                "positional join record_lines "
+                "where coalesce(records.present, error('fewer records than the scan found')) "
+                "and record_lines.keep) "
                 f"to {literal(str(out_path))} (header true, delimiter ',', quote '\"', "
                 "escape '\"')"
             ).fetchall()
