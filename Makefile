@@ -74,10 +74,11 @@ lint: $(STAMP) sqllint
 # SQL lint (.sqlfluff: sqlfluff's dbt templater, DuckDB dialect, jaffle-shop's rule choices).
 # dbt's parse and its profile's DuckDB file go under target/ (ignored), never data/: the lint
 # needs no data directory, no network and no running build. The dbt templater lints models
-# as dbt compiles them and skips macro files (a macro is checked where a model renders it),
-# so the paths are the models. tests/test_sql_lint.py runs this target on a scratch copy
-# with SQLLINT_PATHS naming a deliberately bad model.
-SQLLINT_PATHS ?= models
+# as dbt compiles them and skips macro files (a macro is checked where a model or test
+# renders it), so the paths are the models and the singular tests (tests/dbt).
+# tests/test_sql_lint.py runs this target on a scratch copy with SQLLINT_PATHS naming a
+# deliberately bad model.
+SQLLINT_PATHS ?= models tests/dbt
 sqllint: $(STAMP)
 	@mkdir -p target/sqlfluff
 	CHEMSAFE_DATA_DIR=$(CURDIR)/target/sqlfluff DBT_SEND_ANONYMOUS_USAGE_STATS=false \

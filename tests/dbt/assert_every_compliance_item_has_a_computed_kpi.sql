@@ -6,11 +6,23 @@ with items as (
 
 ),
 
+indicator_map as (
+
+    select * from {{ ref('compliance_indicator_map') }}
+
+),
+
+kpis as (
+
+    select distinct kpi_code from {{ ref('kpi_quarterly') }}
+
+),
+
 computed as (
 
     select distinct indicator_map.item_code
-    from {{ ref('compliance_indicator_map') }} as indicator_map
-    inner join (select distinct kpi_code from {{ ref('kpi_quarterly') }}) as kpis
+    from indicator_map
+    inner join kpis
         on indicator_map.kpi_code = kpis.kpi_code
 
 ),

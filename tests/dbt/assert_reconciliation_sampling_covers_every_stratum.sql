@@ -16,23 +16,33 @@ rules as (
 strata as (
 
     select 'inventory' as reconciliation, 'ACCIDENT_PRECAUTION_MISS' as stratum
-    union all select 'inventory', 'HIGH'
-    union all select 'inventory', 'MEDIUM'
-    union all select 'inventory', 'LOW'
-    union all select 'self_inspection', 'HIGH'
-    union all select 'self_inspection', 'MEDIUM'
-    union all select 'self_inspection', 'LOW'
-    union all select 'training', 'ALL'
+    union all
+    select 'inventory' as reconciliation, 'HIGH' as stratum
+    union all
+    select 'inventory' as reconciliation, 'MEDIUM' as stratum
+    union all
+    select 'inventory' as reconciliation, 'LOW' as stratum
+    union all
+    select 'self_inspection' as reconciliation, 'HIGH' as stratum
+    union all
+    select 'self_inspection' as reconciliation, 'MEDIUM' as stratum
+    union all
+    select 'self_inspection' as reconciliation, 'LOW' as stratum
+    union all
+    select 'training' as reconciliation, 'ALL' as stratum
 
 ),
 
 final as (
 
-    select quarters.period, strata.reconciliation, strata.stratum
+    select
+        quarters.period,
+        strata.reconciliation,
+        strata.stratum
     from quarters
     cross join strata
     where not exists (
-        select 1
+        select rules.stratum
         from rules
         where rules.reconciliation = strata.reconciliation
           and rules.stratum = strata.stratum

@@ -27,8 +27,14 @@
 with expected as (
 
     select 'a' as reconciliation, 'q1' as period, 'k1' as line_key, 3 as occurrences
-    union all select 'b', 'q1', cast(null as {{ s }}), 2
-    union all select cast(null as {{ s }}), 'q1', 'k1', 2
+    union all
+    select
+        'b' as reconciliation, 'q1' as period, cast(null as {{ s }}) as line_key,
+        2 as occurrences
+    union all
+    select
+        cast(null as {{ s }}) as reconciliation, 'q1' as period, 'k1' as line_key,
+        2 as occurrences
 
 ),
 
@@ -68,8 +74,8 @@ wanted as (
 
 ),
 
-{#- a full outer join on the combination (NULL-safe): a row on one side only, or a
-    different count, is a difference -#}
+{# a full outer join on the combination (NULL-safe): a row on one side only, or a
+    different count, is a difference #}
 compared as (
 
     select
