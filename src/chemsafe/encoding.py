@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,22 +36,34 @@ class FileFingerprint:
         return {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp949": "CP949"}[self.encoding]
 
 
-def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
-    """Stream the file through an incremental decoder; return (ok, byte offset of error)."""
+def _decode(path: Path, encoding: str, write: Callable[[str], object] | None = None) -> int:
+    """Stream the file through a strict incremental decoder, handing the text to `write`
+    when given; return -1 when it all decodes, else the byte offset of the first byte the
+    decoder rejects (the file's size when it ends inside a character)."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = 0
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             try:
-                decoder.decode(chunk)
+                text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return False, offset + exc.start
+                return offset + exc.start
+            if write is not None:
+                write(text)
             offset += len(chunk)
         try:
-            decoder.decode(b"", final=True)
+            text = decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return False, offset
-    return True, -1
+            return offset
+    if write is not None:
+        write(text)
+    return -1
+
+
+def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
+    """Whether the file decodes; (ok, byte offset of the first error or -1)."""
+    where = _decode(path, encoding)
+    return where < 0, where
 
 
 def _valid_utf8_bytes(data: bytes) -> bool:
@@ -134,16 +147,7 @@ def fingerprint(path: Path, confirm_cp949: bool = True) -> FileFingerprint:
 def decode_to_utf8(source: Path, encoding: str, target: Path) -> None:
     """Write source, decoded from `encoding` (strictly, chunk by chunk), to target as UTF-8;
     EncodingError naming the byte offset where the decoding fails."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    offset = 0
-    with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as out:
-        while chunk := src.read(VALIDATE_CHUNK):
-            try:
-                out.write(decoder.decode(chunk))
-            except UnicodeDecodeError as exc:
-                raise EncodingError(not_cp949_message(source, offset + exc.start)) from exc
-            offset += len(chunk)
-        try:
-            out.write(decoder.decode(b"", final=True))
-        except UnicodeDecodeError as exc:
-            raise EncodingError(not_cp949_message(source, offset)) from exc
+    with target.open("w", encoding="utf-8", newline="") as out:
+        where = _decode(source, encoding, out.write)
+    if where >= 0:
+        raise EncodingError(not_cp949_message(source, where))
