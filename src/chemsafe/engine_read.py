@@ -292,5 +292,4 @@ def _register_protection(con: duckdb.DuckDBPyConnection, protection: Protection)
 
 def header_fields(source: Path, start: int, end: int) -> list[str]:
     with source.open("rb") as handle:
-        handle.seek(start)
-        return next(csv.reader([handle.read(end - start).decode("utf-8")]))
+        return next(csv.reader([record_text(handle, start, end)]))

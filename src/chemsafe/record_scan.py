@@ -44,14 +44,10 @@ _BLANK_FIRST_BYTES = np.array(
     dtype=np.uint8)
 
 
-def _empty(dtype: type = np.int64) -> np.ndarray:
-    return np.zeros(0, dtype=dtype)
-
-
-def _joined(parts: list[np.ndarray], dtype: type = np.int64) -> np.ndarray:
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
     if len(parts) == 1:
         return parts[0]
-    return np.concatenate(parts) if parts else _empty(dtype)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -112,7 +108,6 @@ class FileScan:
             self.header_range = (int(r.starts[h]) + base, int(r.ends[h]) + base)
             self.header_line = int(r.start_lines[h])
             self.width = int(r.fields[h])
-            is_data = is_data.copy()
             is_data[h] = False
         elif self.header_range is None:
             is_data = np.zeros(len(r.blank), dtype=bool)
@@ -186,9 +181,9 @@ class _Positions:
 def _positions(block: bytes) -> _Positions:
     """The positions of quotes, line feeds, commas and carriage returns in `block`, found
     one cache-sized slice at a time (a block that carries a long record grows past a chunk,
-    and a pass over all of it would write a block-sized
-    temporary). A byte the block does not hold at all (memchr: quotes, carriage returns
-    and NUL are usually absent) costs no pass."""
+    and a pass over all of it would write a block-sized temporary). A byte the block does
+    not hold at all (memchr: quotes, carriage returns and NUL are usually absent) costs no
+    pass."""
     a = np.frombuffer(block, dtype=np.uint8)
     wanted = [byte for byte in (QUOTE, LF, COMMA, CR) if block.find(bytes([byte])) >= 0]
     parts: dict[int, list[np.ndarray]] = {byte: [] for byte in (QUOTE, LF, COMMA, CR)}
