@@ -12,6 +12,7 @@ CRLF, CP949, a byte-order mark and over-long cells.
 from __future__ import annotations
 
 import csv
+import os
 import random
 import shutil
 from pathlib import Path
@@ -238,22 +239,18 @@ def test_a_file_read_record_by_record_is_named_with_the_reason(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = lines[1].replace(",", ',5" pipe ', 1)
     path.write_text("".join(lines), encoding="utf-8")
-    out = chemsafe(tmp_path / "data", "ingest", str(drop))
-    notes = [line.strip() for line in out.stdout.splitlines() if "record by record" in line]
-    assert notes == ["read record by record (slower, same result): its quoting is outside "
-                     "RFC 4180 (a quote inside an unquoted cell or after a closing quote)"], \
-        out.stdout
-    at = out.stdout.splitlines().index(next(line for line in out.stdout.splitlines()
-                                            if "record by record" in line))
-    assert "contractors.csv" in out.stdout.splitlines()[at - 1]
+    out = chemsafe(tmp_path / "data", "ingest", str(drop)).stdout.splitlines()
+    at = [k for k, line in enumerate(out) if "record by record" in line]
+    assert [out[k].strip() for k in at] == [
+        "read record by record (slower, same result): its quoting is outside RFC 4180 (a "
+        "quote inside an unquoted cell or after a closing quote)"], out
+    assert "contractors.csv" in out[at[0] - 1]  # under the file's own summary line
 
 
 def test_the_good_copy_without_kernel_copies_gives_the_same_load(tmp_path, monkeypatch):
     """The engine's input leaves out blank lines and records of another width by copying
     the ranges between them with copy_file_range; where the kernel refuses (another file
     system, an old kernel) it copies them by reads, with the same load."""
-    import os
-
     def refused(*_args: object, **_kwargs: object) -> int:
         raise OSError(18, "Invalid cross-device link")
 
