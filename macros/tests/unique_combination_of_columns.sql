@@ -39,20 +39,18 @@ final as (
 select * from final
 {%- else %}
 {%- set partition_columns = combination_of_columns[:-1] -%}
-{%- set last_column = combination_of_columns[-1] %}
+{%- set last_column = combination_of_columns[-1] -%}
+{%- set in_order -%}
+    {% if partition_columns %}partition by {{ partition_columns | join(', ') }} {% endif -%}
+    order by {{ last_column }}
+{%- endset %}
 
 with ordered as (
 
     select
         {{ columns_csv }},
-        row_number() over (
-            {% if partition_columns %}partition by {{ partition_columns | join(', ') }}{% endif %}
-            order by {{ last_column }}
-        ) as position_in_order,
-        lag({{ last_column }}) over (
-            {% if partition_columns %}partition by {{ partition_columns | join(', ') }}{% endif %}
-            order by {{ last_column }}
-        ) as previous_value
+        row_number() over ({{ in_order }}) as position_in_order,
+        lag({{ last_column }}) over ({{ in_order }}) as previous_value
     from {{ model }}
 
 ),
