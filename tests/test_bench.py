@@ -14,7 +14,8 @@ REQUIRED = ("findings", "dbt_build_s", "dbt_peak_mb", "floor_s", "pandas_apply_s
             "pandas_vectorised_s", "reconcile_s", "reconcile_peak_mb", "cpus", "memory_gb",
             "date", "dbt_over_floor", "apply_over_dbt", "vectorised_over_dbt", "dbt_scoring_s",
             "apply_over_scoring", "ingest_peak_mb", "read_csv_s", "ingest_over_read_csv",
-            "single_pass_s", "dbt_staging_fi_s", "staging_over_single_pass")
+            "single_pass_s", "dbt_staging_fi_s", "staging_over_single_pass", "read_write_csv_s",
+            "ingest_over_read_write_csv")
 
 
 def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
