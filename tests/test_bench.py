@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ REQUIRED = ("findings", "dbt_build_s", "dbt_peak_mb", "floor_s", "pandas_apply_s
             "date", "dbt_over_floor", "apply_over_dbt", "vectorised_over_dbt", "dbt_scoring_s",
             "apply_over_scoring", "ingest_peak_mb", "read_csv_s", "ingest_over_read_csv",
             "single_pass_s", "dbt_staging_fi_s", "staging_over_single_pass", "read_write_csv_s",
-            "ingest_over_read_write_csv")
+            "ingest_over_read_write_csv", "ingest_phases")
 
 
 def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
@@ -41,6 +42,7 @@ def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
     assert figures[0]["findings"] > 1500  # about 1,260 findings per unit of scale
     table = (results / "latest.md").read_text()
     assert table.count("\n| ") >= 2 and "CPUs" in table and "ingest/read_csv" in table
+    assert "again in one process, one file at a time" in table
 
 
 def test_floors_run_under_the_build_memory_bound() -> None:
@@ -51,3 +53,30 @@ def test_floors_run_under_the_build_memory_bound() -> None:
     profile = (Path(__file__).parent.parent / "profiles.yml").read_text(encoding="utf-8")
     bounds = re.findall(r"env_var\('CHEMSAFE_MEMORY_LIMIT', '([^']+)'\)", profile)
     assert bounds == [BUILD_MEMORY_LIMIT_DEFAULT]
+
+
+def test_ingest_phases_time_every_phase_and_put_ingest_back(tmp_path: Path) -> None:
+    """Each phase's function is called (and timed) on the demo drop, which has CP949 files
+    and personal columns; the phases add up to no more than the whole; ingest's functions
+    are its own again afterwards."""
+    import chemsafe.ingest as ingest_module
+    from chemsafe.bench.ingest_phases import NESTED, PHASES, ingest_phases
+
+    before = {name: getattr(owner, attr) for name, (owner, attr) in {**PHASES, **NESTED}.items()}
+    workers_before = os.environ.get(ingest_module.INGEST_WORKERS_ENV)
+    demo = Path(__file__).parent.parent / "demo" / "extracts"
+    seconds = ingest_phases(demo, tmp_path / "data")
+    for name in ("hash_and_check_s", "decode_cp949_s", "scan_s", "duckdb_s", "keyed_hash_s"):
+        assert seconds[name] > 0, name
+    assert seconds["keyed_hash_s"] < seconds["duckdb_s"]
+    assert sum(seconds[name] for name in PHASES) <= seconds["total_s"]
+    assert seconds["other_s"] >= 0
+    after = {name: getattr(owner, attr) for name, (owner, attr) in {**PHASES, **NESTED}.items()}
+    assert after == before
+    # the load is complete, and the one-worker setting does not outlive the measurement
+    from chemsafe.contract import FILES
+    from chemsafe.paths import DataPaths
+
+    current = DataPaths(tmp_path / "data").current_seeds
+    assert all((current / f"{f.seed_name}.csv").is_file() for f in FILES)
+    assert os.environ.get(ingest_module.INGEST_WORKERS_ENV) == workers_before

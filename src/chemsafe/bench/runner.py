@@ -66,6 +66,8 @@ class SizeResult:
     # read_csv of the same files written straight back out as CSV (bench.read_floor)
     read_write_csv_s: float | None = None
     ingest_over_read_write_csv: float | None = None
+    # ingest again in one process with one worker, seconds per phase (bench.ingest_phases)
+    ingest_phases: dict[str, float] | None = None
     single_pass_s: float | None = None
     dbt_staging_fi_s: float | None = None
     staging_over_single_pass: float | None = None
@@ -240,6 +242,13 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     result.read_write_csv_s = float(floors_read["read_write_csv_s"])
     result.ingest_over_read_csv = result.ingest_s / result.read_csv_s
     result.ingest_over_read_write_csv = result.ingest_s / result.read_write_csv_s
+    phases_dir = size_dir / "ingest_phases"
+    shutil.rmtree(phases_dir, ignore_errors=True)
+    phases = _check(measure([sys.executable, "-m", "chemsafe.bench.ingest_phases",
+                             str(extracts), str(phases_dir)], env, project_root(), log,
+                            keep_stdout=True), "ingest by phase", log)
+    shutil.rmtree(phases_dir, ignore_errors=True)
+    result.ingest_phases = json.loads(phases.stdout)
     root_dir = project_root()
     prepare_target(paths, root_dir)
     dbt_cmd = [dbt_executable(), "build", "--project-dir", str(root_dir),
@@ -350,6 +359,9 @@ def markdown_table(results: list[SizeResult]) -> str:
             f"{_fmt(r.ingest_over_read_write_csv, 2)} | {_fmt(r.dbt_staging_fi_s, 2)} | "
             f"{_fmt(r.single_pass_s, 2)} | {_fmt(r.staging_over_single_pass, 2)} | {agrees} |"
         )
+    for r in results:
+        if r.ingest_phases:
+            lines += ["", phases_line(r)]
     if results:
         r = results[0]
         lines.append("")
@@ -360,6 +372,26 @@ def markdown_table(results: list[SizeResult]) -> str:
         for each in results:
             lines += [f"- {each.target_findings:,}: {note}" for note in each.notes]
     return "\n".join(lines)
+
+
+PHASE_LABELS = (("hash_and_check_s", "hash and UTF-8 check"), ("scan_s", "line scan"),
+                ("decode_cp949_s", "CP949 decoding"), ("good_copy_s", "good copy"),
+                ("duckdb_s", "DuckDB statements"), ("other_s", "other"))
+
+
+def phases_line(r: SizeResult) -> str:
+    """The ingest-by-phase sentence of one size (bench.ingest_phases)."""
+    p = r.ingest_phases or {}
+    parts = []
+    for key, label in PHASE_LABELS:
+        part = f"{label} {_fmt(p.get(key), 2)} s"
+        if key == "duckdb_s":
+            hashed = _fmt(p.get("keyed_hash_s"), 2)
+            part += f" (of which the keyed hash of personal columns {hashed} s)"
+        parts.append(part)
+    return (f"Ingest of {r.findings or r.target_findings:,} findings again in one process, one "
+            f"file at a time (bench.ingest_phases): {_fmt(p.get('total_s'), 2)} s: "
+            + ", ".join(parts) + ".")
 
 
 def write_results(results: list[SizeResult], folder: Path) -> tuple[Path, Path]:
