@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from chemsafe.contract import FILES
-from chemsafe.db import literal
+from chemsafe.db import first_row, literal
 from chemsafe.encoding import fingerprint
 
 
@@ -72,7 +72,7 @@ def read_floors(folder: Path) -> dict[str, float]:
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
+    row = first_row(con, sql)
     assert row is not None
     return int(row[0])
 
