@@ -11,7 +11,10 @@
     inconsistent_reference. Rows already rejected by parsing keep their first reason.
     Reads the materialised base_ table of the file, never the raw file. Output: the base
     table's columns plus rejection_reason, rejection_column and rejection_value for every
-    row (NULL = accepted).
+    row (NULL = accepted). One pass: each base row goes through the left joins to its
+    parents whole (a parent key is the key of an accepted row, so unique: a join adds no
+    row), with no join back to the base table by _line (which cost a quarter of the model's
+    time at 2.8M inspections).
 -#}
 {% macro check_references(file_name) -%}
 {%- set extract = contract_file(file_name) -%}
@@ -45,11 +48,7 @@ parent_{{ loop.index }} as (
 joined as (
 
     select
-        base._line,
-        base.parse_rejection_reason
-        {%- for column in checked_columns %},
-        base.{{ column }}
-        {%- endfor %}
+        base.*
         {%- for rule in consistency %},
         base.{{ rule.own_column }} as own_{{ loop.index }},
         {%- for reference in references %}{% if reference.column == rule.reference %}
@@ -73,7 +72,7 @@ joined as (
 reference_rejections as (
 
     select
-        _line,
+        joined.*,
         case
             when parse_rejection_reason is not null then null
             {%- for column in checked_columns %}
@@ -109,16 +108,13 @@ reference_rejections as (
 final as (
 
     select
-        base.*,
-        coalesce(base.parse_rejection_reason, reference_rejections.reference_rejection_reason)
-            as rejection_reason,
-        coalesce(base.parse_rejection_column, reference_rejections.reference_rejection_column)
-            as rejection_column,
-        coalesce(base.parse_rejection_value, reference_rejections.reference_rejection_value)
-            as rejection_value
-    from base
-    inner join reference_rejections
-        on base._line = reference_rejections._line
+        {%- for column in base_columns(extract) %}
+        {{ column }},
+        {%- endfor %}
+        coalesce(parse_rejection_reason, reference_rejection_reason) as rejection_reason,
+        coalesce(parse_rejection_column, reference_rejection_column) as rejection_column,
+        coalesce(parse_rejection_value, reference_rejection_value) as rejection_value
+    from reference_rejections
 
 )
 

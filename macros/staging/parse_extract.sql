@@ -183,6 +183,19 @@ select * from final
 {%- endmacro %}
 
 
+{#- The columns of a base_ table, in order (the select list of parse_extract's final step):
+    for the models that pass a base_ row on whole under its own names (check_references). -#}
+{% macro base_columns(extract) -%}
+    {%- set names = ['_line', '_copies', 'record_key', 'parse_rejection_reason',
+                     'parse_rejection_column', 'parse_rejection_value'] -%}
+    {%- for column in contract_columns(extract) -%}
+        {%- do names.append(_output_name(column)) -%}
+    {%- endfor -%}
+    {%- do names.append('_extras') -%}
+    {{ return(names) }}
+{%- endmacro %}
+
+
 {% macro _output_name(column) -%}
     {{- column.get('as', column.name) -}}
 {%- endmacro %}

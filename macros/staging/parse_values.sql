@@ -14,10 +14,19 @@
 ^[1-9][0-9]{1,6}-[0-9]{2}-[0-9]$
 {%- endmacro %}
 
-{#- Zero-padded YYYY-MM-DD, YYYY.MM.DD, YYYY/MM/DD or YYYYMMDD, and a real calendar date. -#}
+{% macro iso_date_pattern() -%}
+^[0-9]{4}-[0-9]{2}-[0-9]{2}$
+{%- endmacro %}
+
+{#- Zero-padded YYYY-MM-DD, YYYY.MM.DD, YYYY/MM/DD or YYYYMMDD, and a real calendar date.
+    YYYY-MM-DD, the form almost every cell has, is cast as written (rebuilding it from its
+    digits gives the same text: three times slower for nothing); the others are rebuilt
+    into it first. -#}
 {% macro parse_date_value(raw) -%}
     {%- set digits = "replace(replace(replace(" ~ raw ~ ", '-', ''), '.', ''), '/', '')" -%}
     case
+        when {{ regexp_like(raw, iso_date_pattern()) }} and substr({{ raw }}, 1, 4) <> '0000'
+        then {{ dbt.safe_cast(raw, type_date()) }}
         when {{ regexp_like(raw, date_pattern()) }} and substr({{ raw }}, 1, 4) <> '0000'
         then {{ dbt.safe_cast("substr(" ~ digits ~ ", 1, 4) || '-' || substr(" ~ digits ~ ", 5, 2) || '-' || substr(" ~ digits ~ ", 7, 2)", type_date()) }}
     end

@@ -25,6 +25,26 @@ with cases as (
     union all
     select 'empty' as case_name, {{ trim_whitespace("('')") }} as trimmed,
         cast(null as {{ dbt.type_string() }}) as expected
+    -- DuckDB trims only a cell whose first or last character is one of them: one end each,
+    -- a multi-byte character at the other end, one character, nothing to trim, NULL
+    union all
+    select 'leading only' as case_name, {{ trim_whitespace("('' || chr(9) || ' value')") }} as trimmed,
+        cast('value' as {{ dbt.type_string() }}) as expected
+    union all
+    select 'trailing only, Korean first' as case_name, {{ trim_whitespace("('값 value' || chr(160) || '　')") }} as trimmed,
+        cast('값 value' as {{ dbt.type_string() }}) as expected
+    union all
+    select 'one space' as case_name, {{ trim_whitespace("(' ')") }} as trimmed,
+        cast(null as {{ dbt.type_string() }}) as expected
+    union all
+    select 'one character' as case_name, {{ trim_whitespace("('x')") }} as trimmed,
+        cast('x' as {{ dbt.type_string() }}) as expected
+    union all
+    select 'inner only' as case_name, {{ trim_whitespace("('a' || chr(160) || '　b')") }} as trimmed,
+        cast('a' || chr(160) || '　b' as {{ dbt.type_string() }}) as expected
+    union all
+    select 'null' as case_name, {{ trim_whitespace("cast(null as " ~ dbt.type_string() ~ ")") }} as trimmed,
+        cast(null as {{ dbt.type_string() }}) as expected
 ),
 
 final as (
