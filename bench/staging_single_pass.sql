@@ -9,8 +9,17 @@
 
 create or replace macro ws() as chr(32) || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288);
 
+-- trim only a cell that starts or ends with one of them (trim() with a list of characters
+-- is slow; any other cell is already trimmed); empty = NULL
+create or replace macro trimmed(v) as nullif(case
+    when contains(ws(), v[1]) or contains(ws(), v[-1]) then trim(v, ws())
+    else v
+end, '');
+
 create or replace macro as_date(v) as case
-    when regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}[.][0-9]{2}[.][0-9]{2}|[0-9]{4}/[0-9]{2}/[0-9]{2}|[0-9]{8}')
+    when regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}') and substr(v, 1, 4) <> '0000'
+    then try_cast(v as date)
+    when regexp_full_match(v, '[0-9]{4}[.][0-9]{2}[.][0-9]{2}|[0-9]{4}/[0-9]{2}/[0-9]{2}|[0-9]{8}')
      and substr(v, 1, 4) <> '0000'
     then try_cast(substr(regexp_replace(v, '[-./]', '', 'g'), 1, 4) || '-'
                   || substr(regexp_replace(v, '[-./]', '', 'g'), 5, 2) || '-'
@@ -40,14 +49,14 @@ with raw as (
 trimmed as (
     select
         cast(_line as bigint) as _line,
-        nullif(trim(inspection_id, ws()), '') as inspection_id,
-        nullif(trim(facility_id, ws()), '') as facility_id,
-        nullif(trim(inspection_type, ws()), '') as inspection_type,
-        nullif(trim(inspected_on, ws()), '') as inspected_on,
-        nullif(trim(inspector, ws()), '') as inspector,
-        nullif(trim(result, ws()), '') as result,
-        nullif(trim(_extras, ws()), '') as _extras,
-        nullif(trim(_masked_digest, ws()), '') as _masked_digest
+        trimmed(inspection_id) as inspection_id,
+        trimmed(facility_id) as facility_id,
+        trimmed(inspection_type) as inspection_type,
+        trimmed(inspected_on) as inspected_on,
+        trimmed(inspector) as inspector,
+        trimmed(result) as result,
+        trimmed(_extras) as _extras,
+        trimmed(_masked_digest) as _masked_digest
     from raw
 ),
 collapsed as (
@@ -107,17 +116,17 @@ with raw as (
 trimmed as (
     select
         cast(_line as bigint) as _line,
-        nullif(trim(finding_id, ws()), '') as finding_id,
-        nullif(trim(inspection_id, ws()), '') as inspection_id,
-        nullif(trim(facility_id, ws()), '') as facility_id,
-        nullif(trim(found_on, ws()), '') as found_on,
-        nullif(trim(category, ws()), '') as category,
-        nullif(trim(severity, ws()), '') as severity,
-        nullif(trim(description, ws()), '') as description,
-        nullif(trim(repeat_of_finding_id, ws()), '') as repeat_of_finding_id,
-        nullif(trim(closed_on, ws()), '') as closed_on,
-        nullif(trim(_extras, ws()), '') as _extras,
-        nullif(trim(_masked_digest, ws()), '') as _masked_digest
+        trimmed(finding_id) as finding_id,
+        trimmed(inspection_id) as inspection_id,
+        trimmed(facility_id) as facility_id,
+        trimmed(found_on) as found_on,
+        trimmed(category) as category,
+        trimmed(severity) as severity,
+        trimmed(description) as description,
+        trimmed(repeat_of_finding_id) as repeat_of_finding_id,
+        trimmed(closed_on) as closed_on,
+        trimmed(_extras) as _extras,
+        trimmed(_masked_digest) as _masked_digest
     from raw
 ),
 collapsed as (
