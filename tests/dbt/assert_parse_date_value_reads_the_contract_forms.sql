@@ -58,9 +58,7 @@ parsed as (
 
 final as (
     select * from parsed
-    where (parsed is null and expected is not null)
-       or (parsed is not null and expected is null)
-       or parsed <> expected
+    where {{ differs('parsed', 'expected') }}
 )
 
 select * from final

@@ -49,9 +49,7 @@ with cases as (
 
 final as (
     select * from cases
-    where (trimmed is null and expected is not null)
-       or (trimmed is not null and expected is null)
-       or trimmed <> expected
+    where {{ differs('trimmed', 'expected') }}
 )
 
 select * from final
