@@ -156,25 +156,25 @@ key_checked as (
 
 ),
 
+{#- the columns of base_columns(), in its order; these three computed here -#}
+{%- set reported = {
+    'parse_rejection_reason': 'rejection_reason',
+    'parse_rejection_column': "case
+            when rejection_reason = 'key_conflict' then '" ~ (key | join('|')) ~ "'
+            else _parse_rejection_column
+        end",
+    'parse_rejection_value': "case
+            when rejection_reason = 'key_conflict' then record_key
+            else _parse_rejection_value
+        end",
+} %}
+
 final as (
 
     select
-        _line,
-        _copies,
-        record_key,
-        rejection_reason as parse_rejection_reason,
-        case
-            when rejection_reason = 'key_conflict' then '{{ key | join("|") }}'
-            else _parse_rejection_column
-        end as parse_rejection_column,
-        case
-            when rejection_reason = 'key_conflict' then record_key
-            else _parse_rejection_value
-        end as parse_rejection_value,
-        {%- for column in columns %}
-        {{ _output_name(column) }},
+        {%- for column in base_columns(extract) %}
+        {% if column in reported %}{{ reported[column] }} as {% endif %}{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
-        _extras
     from key_checked
 
 )
@@ -183,8 +183,9 @@ select * from final
 {%- endmacro %}
 
 
-{#- The columns of a base_ table, in order (the select list of parse_extract's final step):
-    for the models that pass a base_ row on whole under its own names (check_references). -#}
+{#- The columns of a base_ table, in order: parse_extract's final step selects exactly
+    these, and the models that pass a base_ row on whole under its own names
+    (check_references) name them from here, so the two cannot drift apart. -#}
 {% macro base_columns(extract) -%}
     {%- set names = ['_line', '_copies', 'record_key', 'parse_rejection_reason',
                      'parse_rejection_column', 'parse_rejection_value'] -%}
