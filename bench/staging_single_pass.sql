@@ -17,10 +17,9 @@ create or replace macro trimmed(v) as nullif(case
 end, '');
 
 create or replace macro as_date(v) as case
-    when regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}') and substr(v, 1, 4) <> '0000'
-    then try_cast(v as date)
+    when substr(v, 1, 4) = '0000' then null
+    when regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(v as date)
     when regexp_full_match(v, '[0-9]{4}[.][0-9]{2}[.][0-9]{2}|[0-9]{4}/[0-9]{2}/[0-9]{2}|[0-9]{8}')
-     and substr(v, 1, 4) <> '0000'
     then try_cast(substr(regexp_replace(v, '[-./]', '', 'g'), 1, 4) || '-'
                   || substr(regexp_replace(v, '[-./]', '', 'g'), 5, 2) || '-'
                   || substr(regexp_replace(v, '[-./]', '', 'g'), 7, 2) as date)

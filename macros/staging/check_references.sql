@@ -50,7 +50,6 @@ joined as (
     select
         base.*
         {%- for rule in consistency %},
-        base.{{ rule.own_column }} as own_{{ loop.index }},
         {%- for reference in references %}{% if reference.column == rule.reference %}
         parent_{{ loop.index }}.parent_{{ rule.parent_column }} as expected_{{ loop.index }}_{{ rule.parent_column }}
         {%- endif %}{% endfor %}
@@ -79,7 +78,7 @@ reference_rejections as (
             when {{ _orphan_condition(column, references) }} then 'orphan_reference'
             {%- endfor %}
             {%- for rule in consistency %}
-            when {{ _inconsistent_condition(rule, loop.index, references) }} then 'inconsistent_reference'
+            when {{ _inconsistent_condition(rule, references) }} then 'inconsistent_reference'
             {%- endfor %}
         end as reference_rejection_reason,
         case
@@ -88,7 +87,7 @@ reference_rejections as (
             when {{ _orphan_condition(column, references) }} then '{{ column }}'
             {%- endfor %}
             {%- for rule in consistency %}
-            when {{ _inconsistent_condition(rule, loop.index, references) }} then '{{ rule.column }}'
+            when {{ _inconsistent_condition(rule, references) }} then '{{ rule.column }}'
             {%- endfor %}
         end as reference_rejection_column,
         -- the value as the quarantine shows it: employee numbers masked, as everywhere
@@ -98,7 +97,7 @@ reference_rejections as (
             when {{ _orphan_condition(column, references) }} then {{ mask_employee_numbers(column) }}
             {%- endfor %}
             {%- for rule in consistency %}
-            when {{ _inconsistent_condition(rule, loop.index, references) }} then {{ mask_employee_numbers(rule.column) }}
+            when {{ _inconsistent_condition(rule, references) }} then {{ mask_employee_numbers(rule.column) }}
             {%- endfor %}
         end as reference_rejection_value
     from joined
@@ -131,8 +130,8 @@ select * from final
 {%- endmacro %}
 
 
-{% macro _inconsistent_condition(rule, rule_index, references) -%}
+{% macro _inconsistent_condition(rule, references) -%}
     {%- for reference in references -%}{%- if reference.column == rule.reference -%}
-        (expected_{{ loop.index }}_{{ rule.parent_column }} <> own_{{ rule_index }})
+        (expected_{{ loop.index }}_{{ rule.parent_column }} <> {{ rule.own_column }})
     {%- endif -%}{%- endfor -%}
 {%- endmacro %}

@@ -25,9 +25,10 @@
 {% macro parse_date_value(raw) -%}
     {%- set digits = "replace(replace(replace(" ~ raw ~ ", '-', ''), '.', ''), '/', '')" -%}
     case
-        when {{ regexp_like(raw, iso_date_pattern()) }} and substr({{ raw }}, 1, 4) <> '0000'
+        when substr({{ raw }}, 1, 4) = '0000' then null
+        when {{ regexp_like(raw, iso_date_pattern()) }}
         then {{ dbt.safe_cast(raw, type_date()) }}
-        when {{ regexp_like(raw, date_pattern()) }} and substr({{ raw }}, 1, 4) <> '0000'
+        when {{ regexp_like(raw, date_pattern()) }}
         then {{ dbt.safe_cast("substr(" ~ digits ~ ", 1, 4) || '-' || substr(" ~ digits ~ ", 5, 2) || '-' || substr(" ~ digits ~ ", 7, 2)", type_date()) }}
     end
 {%- endmacro %}
