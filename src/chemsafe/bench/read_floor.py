@@ -15,7 +15,6 @@ are read from a UTF-8 copy made outside the timing, since DuckDB has no CP949 de
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ import duckdb
 from chemsafe.contract import FILES
 from chemsafe.db import first_row, literal
 from chemsafe.encoding import fingerprint
+from chemsafe.engine_read import memory_share
 
 
 def _readable(path: Path, work: Path) -> Path:
@@ -50,7 +50,8 @@ def read_floors(folder: Path) -> dict[str, float]:
         work = Path(tmp)
         files = [_readable(folder / f.file_name, work) for f in FILES]
         with duckdb.connect() as con:
-            con.execute(f"set memory_limit = '{os.environ.get('CHEMSAFE_MEMORY_LIMIT', '1500MB')}'")
+            # ingest's own bound (CHEMSAFE_MEMORY_LIMIT, ingest's default), whole: one reader
+            con.execute(f"set memory_limit = {literal(memory_share(1))}")
             started = time.perf_counter()
             for k, path in enumerate(files):
                 con.execute(f"create temp table t{k} as select * from {_read_csv(path)}")
