@@ -1,0 +1,138 @@
+"""DuckDB's memory bound for the build, and a build that failed only on that bound.
+
+dbt runs CHEMSAFE_THREADS nodes at once (2 by default) on one DuckDB instance, and they
+share its one memory bound (CHEMSAFE_MEMORY_LIMIT, 1200MB by default). DuckDB spills
+joins, aggregates and sorts to disk, but some of its allocations cannot wait for another
+query to give memory back. At 10M findings (2026-12-07, commit 93e5a98) the uniqueness
+test of chk_ehs__findings._line (a 128 MiB hash table) and int_inventory_reconciliation_
+lines (which alone fills the bound) ran out of it when dbt happened to run them together,
+though each passes alone; the build before had met other neighbours and passed.
+
+So when a DuckDB build fails and every node that failed did so with DuckDB's
+"Out of Memory Error" (no test found bad data, no other error), `chemsafe build` runs
+`dbt retry --threads 1`: the failed nodes and the ones they held up, one at a time, each
+with the whole bound. dbt retry records itself as the build it repeats, so a build that
+passes on the retry publishes as any passed build. A node that runs out of memory alone
+still fails the build, with the advice to raise the bound.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
+# DuckDB's memory bound for `dbt build` when CHEMSAFE_MEMORY_LIMIT is not set: the default
+# of profiles.yml (tests/test_bench.py checks they match).
+BUILD_MEMORY_LIMIT_DEFAULT = "1200MB"
+THREADS_ENV = "CHEMSAFE_THREADS"
+DEFAULT_THREADS = 2  # dbt's threads on DuckDB when CHEMSAFE_THREADS is not set (profiles.yml)
+OUT_OF_MEMORY = "Out of Memory Error"  # how DuckDB's error message starts
+RETRY_ARGS = ("retry", "--threads", "1")
+# statuses of run_results.json that mean a node did not pass (dbt's RunStatus/TestStatus)
+_FAILED = {"error", "fail", "runtime error"}
+
+
+def build_memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV, BUILD_MEMORY_LIMIT_DEFAULT)
+
+
+def profile_threads() -> int:
+    """dbt's threads on DuckDB as profiles.yml sets them (CHEMSAFE_THREADS, default 2)."""
+    value = os.environ.get(THREADS_ENV, "")
+    return int(value) if value.strip().isdigit() else DEFAULT_THREADS
+
+
+@dataclass(frozen=True)
+class BuildFailures:
+    """What did not pass in one dbt invocation, from its run_results.json."""
+
+    out_of_memory: list[str]  # nodes that failed with DuckDB's Out of Memory Error
+    other: list[str]  # nodes that failed otherwise (a test that found rows, any error)
+    skipped: int  # nodes dbt skipped because one they depend on failed
+    threads: int  # how many nodes dbt ran at once
+
+    @property
+    def only_memory(self) -> bool:
+        return bool(self.out_of_memory) and not self.other
+
+
+def _node_name(result: dict[str, Any]) -> str:
+    """`model int_x`, `test unique_y`, ... from a unique_id (model.<project>.int_x;
+    a data test's ends in a hash, left out)."""
+    kind, *parts = str(result.get("unique_id", "?")).split(".")
+    name = parts[1:-1] if kind == "test" and len(parts) > 2 else parts[1:]
+    return " ".join([kind, ".".join(name)]) if name else kind
+
+
+def build_failures(run_results: dict[str, Any]) -> BuildFailures:
+    out_of_memory: list[str] = []
+    other: list[str] = []
+    skipped = 0
+    for result in run_results.get("results", []):
+        status = str(result.get("status", ""))
+        if status == "skipped":
+            skipped += 1
+        elif status in _FAILED:
+            memory = status != "fail" and OUT_OF_MEMORY in str(result.get("message") or "")
+            (out_of_memory if memory else other).append(_node_name(result))
+    # run_results records threads only when given on the command line (--threads)
+    threads = run_results.get("args", {}).get("threads")
+    return BuildFailures(out_of_memory, other, skipped,
+                         threads if isinstance(threads, int) else profile_threads())
+
+
+def read_failures(target_dir: Path) -> BuildFailures | None:
+    """The failures of the last dbt invocation recorded in target_dir; None if unreadable."""
+    try:
+        data = json.loads((target_dir / "run_results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return build_failures(data) if isinstance(data, dict) else None
+
+
+def _listed(names: Sequence[str], at_most: int = 5) -> str:
+    shown = ", ".join(names[:at_most])
+    return shown + (f" and {len(names) - at_most} more" if len(names) > at_most else "")
+
+
+def retry_alone(target_dir: Path, command: str,
+                run_retry: Callable[[Sequence[str]], int]) -> int | None:
+    """After a failed DuckDB build: when only the memory bound failed it with nodes run
+    side by side, rerun what did not pass one node at a time (`run_retry(RETRY_ARGS)`)
+    and return that exit code; None when a retry would not help (the build's own failure
+    stands). Says on stderr what it does and, when nodes run out of memory even alone,
+    what to change."""
+    failures = read_failures(target_dir)
+    if failures is None or not failures.only_memory:
+        return None
+    limit = build_memory_limit()
+    count = len(failures.out_of_memory)
+    if failures.threads <= 1:
+        _advise(command, failures, limit, "with one node at a time")
+        return None
+    print(f"\nchemsafe {command}: {count} node(s) ran out of DuckDB's memory bound "
+          f"({MEMORY_LIMIT_ENV}={limit}) while dbt ran {failures.threads} nodes at once, "
+          f"sharing it: {_listed(failures.out_of_memory)}. Running them and the "
+          f"{failures.skipped} node(s) they held up again, one at a time "
+          f"(dbt {' '.join(RETRY_ARGS)}), each with the whole bound.\n",
+          file=sys.stderr, flush=True)
+    code = run_retry(RETRY_ARGS)
+    if code != 0:
+        again = read_failures(target_dir)
+        if again is not None and again.only_memory:
+            _advise(command, again, limit, "even one at a time")
+    return code
+
+
+def _advise(command: str, failures: BuildFailures, limit: str, how: str) -> None:
+    print(f"\nchemsafe {command}: {len(failures.out_of_memory)} node(s) ran out of DuckDB's "
+          f"memory bound ({MEMORY_LIMIT_ENV}={limit}) {how}: "
+          f"{_listed(failures.out_of_memory)}. Raise {MEMORY_LIMIT_ENV} (README "
+          "\"Performance\") or build on a machine with more memory.",
+          file=sys.stderr, flush=True)
