@@ -48,7 +48,7 @@ def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
 def test_floors_run_under_the_build_memory_bound() -> None:
     """The engine floor and the single pass mirror the profile's default memory bound, so
     a peak or a time compared with the build's is taken under the same bound."""
-    from chemsafe.bench import BUILD_MEMORY_LIMIT_DEFAULT
+    from chemsafe.build_memory import BUILD_MEMORY_LIMIT_DEFAULT
 
     profile = (Path(__file__).parent.parent / "profiles.yml").read_text(encoding="utf-8")
     bounds = re.findall(r"env_var\('CHEMSAFE_MEMORY_LIMIT', '([^']+)'\)", profile)

@@ -16,12 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from chemsafe.build_memory import (
-    BUILD_MEMORY_LIMIT_DEFAULT,
-    DEFAULT_THREADS,
-    build_failures,
-    retry_alone,
-)
+from chemsafe.build_memory import DEFAULT_THREADS, build_failures, retry_alone
 from conftest import FIXTURES, PROJECT_ROOT, chemsafe
 
 TINY_BOUND = "4MB"  # DuckDB runs out of it in dozens of nodes, alone or not
@@ -118,9 +113,8 @@ def test_only_a_failure_of_the_bound_alone_is_retried(starved_build, monkeypatch
     assert retry_alone(write(as_built), "build", _never) is None
 
 
-def test_the_defaults_are_the_profiles() -> None:
+def test_the_threads_default_is_the_profiles() -> None:
+    """(The memory bound's default: tests/test_bench.py.)"""
     profile = (PROJECT_ROOT / "profiles.yml").read_text(encoding="utf-8")
     local = profile.split("serving:")[0]
-    assert re.findall(r"env_var\('CHEMSAFE_MEMORY_LIMIT', '([^']+)'\)", local) == \
-        [BUILD_MEMORY_LIMIT_DEFAULT]
     assert re.findall(r"env_var\('CHEMSAFE_THREADS', '(\d+)'\)", local) == [str(DEFAULT_THREADS)]

@@ -28,14 +28,16 @@ from typing import Any
 
 MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
 # DuckDB's memory bound for `dbt build` when CHEMSAFE_MEMORY_LIMIT is not set: the default
-# of profiles.yml (tests/test_bench.py checks they match).
+# of profiles.yml (tests/test_bench.py checks they match; tests/test_build_memory.py the
+# threads).
 BUILD_MEMORY_LIMIT_DEFAULT = "1200MB"
 THREADS_ENV = "CHEMSAFE_THREADS"
 DEFAULT_THREADS = 2  # dbt's threads on DuckDB when CHEMSAFE_THREADS is not set (profiles.yml)
 OUT_OF_MEMORY = "Out of Memory Error"  # how DuckDB's error message starts
 RETRY_ARGS = ("retry", "--threads", "1")
-# statuses of run_results.json that mean a node did not pass (dbt's RunStatus/TestStatus)
-_FAILED = {"error", "fail", "runtime error"}
+# statuses of run_results.json that mean a node ran and did not pass (dbt's RunStatus and
+# TestStatus); chemsafe.publish adds "skipped" for a build that publishes
+NOT_PASSED = frozenset({"error", "fail", "runtime error"})
 
 
 def build_memory_limit() -> str:
@@ -78,7 +80,7 @@ def build_failures(run_results: dict[str, Any]) -> BuildFailures:
         status = str(result.get("status", ""))
         if status == "skipped":
             skipped += 1
-        elif status in _FAILED:
+        elif status in NOT_PASSED:
             memory = status != "fail" and OUT_OF_MEMORY in str(result.get("message") or "")
             (out_of_memory if memory else other).append(_node_name(result))
     # run_results records threads only when given on the command line (--threads)

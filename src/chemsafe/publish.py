@@ -32,6 +32,7 @@ from chemsafe.atomic import (
     swap_link,
     write_text_atomic,
 )
+from chemsafe.build_memory import NOT_PASSED
 from chemsafe.build_stamp import record_passed_build, why_not_reusable
 from chemsafe.dashboard import write_dashboard
 from chemsafe.db import first_row
@@ -56,7 +57,7 @@ from chemsafe.serving import (
 from chemsafe.targets import adapter_type
 
 KEEP_RELEASES = 3
-FAILED_STATUSES = {"error", "fail", "runtime error", "skipped"}
+FAILED_STATUSES = NOT_PASSED | {"skipped"}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from chemsafe.bench import build_memory_limit
+from chemsafe.build_memory import build_memory_limit
 
 PROJECT = "chemsafe_esg"
 

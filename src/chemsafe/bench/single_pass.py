@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from chemsafe.bench import build_memory_limit
+from chemsafe.build_memory import build_memory_limit
 from chemsafe.paths import project_root
 
 SCRIPT = Path("bench") / "staging_single_pass.sql"
