@@ -1,0 +1,89 @@
+{#- The line-number uniqueness test (macros/tests/unique_line.sql, a sort on DuckDB, a
+    grouping on Spark) reports the repeated values with their counts, NULLs left out, as
+    listed here by hand, and the same rows as dbt's own `unique`: a value twice, a value
+    three times, NULL twice (not a repeat), neighbours that differ by one. Rows returned =
+    one of the two reports something else. -#}
+{%- set lines -%}
+(
+    select cast(1 as bigint) as _line
+    union all select cast(2 as bigint)
+    union all select cast(2 as bigint)
+    union all select cast(3 as bigint)
+    union all select cast(3 as bigint)
+    union all select cast(3 as bigint)
+    union all select cast(4 as bigint)
+    union all select cast(null as bigint)
+    union all select cast(null as bigint)
+) as lines
+{%- endset -%}
+
+with expected as (
+
+    select cast(2 as bigint) as _line, 2 as occurrences
+    union all
+    select cast(3 as bigint) as _line, 3 as occurrences
+
+),
+
+by_unique_line as (
+
+    {{ test_unique_line(lines, '_line') }}
+
+),
+
+by_dbt_unique as (
+
+    {{ test_unique(lines, '_line') }}
+
+),
+
+reported as (
+
+    select 'unique_line' as test_name, _line, occurrences from by_unique_line
+    union all
+    select 'unique' as test_name, unique_field as _line, n_records as occurrences
+    from by_dbt_unique
+
+),
+
+test_names as (
+
+    select 'unique_line' as test_name
+    union all
+    select 'unique' as test_name
+
+),
+
+wanted as (
+
+    select test_names.test_name, expected._line, expected.occurrences
+    from test_names
+    cross join expected
+
+),
+
+compared as (
+
+    select
+        coalesce(wanted.test_name, reported.test_name) as test_name,
+        coalesce(wanted._line, reported._line) as _line,
+        wanted.occurrences as expected_occurrences,
+        reported.occurrences as reported_occurrences
+    from wanted
+    full outer join reported
+        on wanted.test_name = reported.test_name
+        and wanted._line = reported._line
+
+),
+
+final as (
+
+    select * from compared
+    where
+        expected_occurrences is null
+        or reported_occurrences is null
+        or expected_occurrences != reported_occurrences
+
+)
+
+select * from final
