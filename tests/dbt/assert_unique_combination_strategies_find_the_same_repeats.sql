@@ -74,32 +74,10 @@ wanted as (
 
 ),
 
-{# a full outer join on the combination (NULL-safe): a row on one side only, or a
-    different count, is a difference #}
-compared as (
-
-    select
-        coalesce(wanted.strategy, reported.strategy) as strategy,
-        coalesce(wanted.reconciliation, reported.reconciliation) as reconciliation,
-        coalesce(wanted.period, reported.period) as period,
-        coalesce(wanted.line_key, reported.line_key) as line_key,
-        wanted.occurrences as expected_occurrences,
-        reported.occurrences as reported_occurrences
-    from wanted
-    full outer join reported
-        on wanted.strategy = reported.strategy
-        and {{ null_safe_equal('wanted.reconciliation', 'reported.reconciliation') }}
-        and {{ null_safe_equal('wanted.period', 'reported.period') }}
-        and {{ null_safe_equal('wanted.line_key', 'reported.line_key') }}
-
-),
-
+{# a row on one side only, or a different count, is a difference #}
 differences as (
 
-    select * from compared
-    where expected_occurrences is null
-        or reported_occurrences is null
-        or expected_occurrences <> reported_occurrences
+    {{ repeats_that_differ('wanted', 'reported', 'strategy', columns) }}
 
 )
 

@@ -62,27 +62,9 @@ wanted as (
 
 ),
 
-compared as (
-
-    select
-        coalesce(wanted.test_name, reported.test_name) as test_name,
-        coalesce(wanted._line, reported._line) as _line,
-        wanted.occurrences as expected_occurrences,
-        reported.occurrences as reported_occurrences
-    from wanted
-    full outer join reported
-        on wanted.test_name = reported.test_name
-        and wanted._line = reported._line
-
-),
-
 final as (
 
-    select * from compared
-    where
-        expected_occurrences is null
-        or reported_occurrences is null
-        or expected_occurrences != reported_occurrences
+    {{ repeats_that_differ('wanted', 'reported', 'test_name', ['_line']) }}
 
 )
 

@@ -1,0 +1,22 @@
+{#- The rows where what a uniqueness test reported differs from what was expected: the
+    comparison of the singular tests that hold those tests to hand-listed repeats.
+    `wanted` and `reported` are relations (CTE names) with `group_column` (which test or
+    strategy), the `key_columns` and `occurrences`; they are fully outer-joined on the
+    group and the keys (NULL equal to NULL), so a row on one side only, or another count,
+    is a difference. -#}
+{% macro repeats_that_differ(wanted, reported, group_column, key_columns) -%}
+    select
+        coalesce(wanted.{{ group_column }}, reported.{{ group_column }}) as {{ group_column }},
+        {%- for column in key_columns %}
+        coalesce(wanted.{{ column }}, reported.{{ column }}) as {{ column }},
+        {%- endfor %}
+        wanted.occurrences as expected_occurrences,
+        reported.occurrences as reported_occurrences
+    from {{ wanted }} as wanted
+    full outer join {{ reported }} as reported
+        on wanted.{{ group_column }} = reported.{{ group_column }}
+        {%- for column in key_columns %}
+        and {{ null_safe_equal('wanted.' ~ column, 'reported.' ~ column) }}
+        {%- endfor %}
+    where {{ differs('reported.occurrences', 'wanted.occurrences') }}
+{%- endmacro %}
