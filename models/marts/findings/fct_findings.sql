@@ -62,7 +62,13 @@ in_scope as (
         policy.policy_date as as_of_date
     from findings
     cross join policy
-    where findings.found_on <= policy.policy_date
+    {#- found_on <= policy_date, written as a day count. DuckDB plans the plain comparison
+        with the one-row policy as an inequality join and estimates that it keeps about 1%
+        of the findings; its later joins then build their hash tables on the findings, all
+        columns, instead of on the facilities and the tier history. The day count stays an
+        ordinary filter, with no such estimate: at 1M findings the model takes 1.9 s
+        instead of 2.5 s, with the same rows (measured at stop 29). #}
+    where {{ days_between('findings.found_on', 'policy.policy_date') }} >= 0
 
 ),
 
