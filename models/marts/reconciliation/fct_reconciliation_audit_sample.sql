@@ -18,6 +18,17 @@ with lines as (
 
 ),
 
+{# The same lines again, for the details of the drawn lines only. The ranking below sorts
+    every line (3,965,975 at 1M findings, of which 41,777 are drawn), so it carries only
+    the columns it needs; sorting whole lines made the model take 1.5 times as long at 1M
+    (measured). A second import rather than a second reference to `lines`, so that DuckDB
+    does not store all the lines once more to read them twice. #}
+line_details as (
+
+    select * from {{ ref('fct_reconciliation_lines') }}
+
+),
+
 facilities as (
 
     select * from {{ ref('stg_ehs__facilities') }}
@@ -39,7 +50,11 @@ rules as (
 stratified as (
 
     select
-        lines.*,
+        lines.period,
+        lines.quarter_end,
+        lines.reconciliation,
+        lines.site_id,
+        lines.line_key,
         tier_history.risk_tier as facility_tier,
         case
             when lines.reconciliation = 'training' then 'ALL'
@@ -70,43 +85,57 @@ ranked as (
 
 ),
 
-final as (
+drawn as (
 
     select
-        ranked.period,
-        ranked.quarter_end,
-        ranked.reconciliation,
-        ranked.site_id,
-        ranked.stratum,
-        ranked.stratum_lines,
+        ranked.*,
         rules.sample_size as stratum_sample_size,
-        ranked.draw_rank,
-        ranked.sample_hash,
-        ranked.line_key,
-        ranked.facility_id,
-        facilities.facility_name,
-        ranked.facility_tier,
-        ranked.line_date,
-        ranked.item_code,
-        ranked.system_record_id,
-        ranked.field_record_id,
-        ranked.quantity_kg,
-        ranked.counted_kg,
-        ranked.system_inspector,
-        ranked.field_inspector,
-        ranked.match_status,
-        ranked.system_source_line,
-        ranked.field_source_line,
         rules.policy_version as sampling_policy_version
     from ranked
     inner join rules
         on ranked.reconciliation = rules.reconciliation
         and ranked.stratum = rules.stratum
         and {{ in_force('rules', 'ranked.quarter_end') }}
-    left join facilities
-        on ranked.facility_id = facilities.facility_id
     where rules.sample_size is null
        or ranked.draw_rank <= rules.sample_size
+
+),
+
+final as (
+
+    select
+        drawn.period,
+        drawn.quarter_end,
+        drawn.reconciliation,
+        drawn.site_id,
+        drawn.stratum,
+        drawn.stratum_lines,
+        drawn.stratum_sample_size,
+        drawn.draw_rank,
+        drawn.sample_hash,
+        drawn.line_key,
+        line_details.facility_id,
+        facilities.facility_name,
+        drawn.facility_tier,
+        line_details.line_date,
+        line_details.item_code,
+        line_details.system_record_id,
+        line_details.field_record_id,
+        line_details.quantity_kg,
+        line_details.counted_kg,
+        line_details.system_inspector,
+        line_details.field_inspector,
+        line_details.match_status,
+        line_details.system_source_line,
+        line_details.field_source_line,
+        drawn.sampling_policy_version
+    from drawn
+    inner join line_details
+        on drawn.period = line_details.period
+        and drawn.reconciliation = line_details.reconciliation
+        and drawn.line_key = line_details.line_key
+    left join facilities
+        on line_details.facility_id = facilities.facility_id
 
 )
 
