@@ -1,5 +1,6 @@
-{#- The rows where what a uniqueness test reported differs from what was expected: the
-    comparison of the singular tests that hold those tests to hand-listed repeats.
+{#- The rows where what a test reported differs from what was expected: the comparison of
+    the singular tests that hold the project's uniqueness and reference tests to
+    hand-listed rows.
     `wanted` and `reported` are relations (CTE names) with `group_column` (which test or
     strategy), the `key_columns` and `occurrences`; they are fully outer-joined on the
     group and the keys (NULL equal to NULL), so a row on one side only, or another count,
