@@ -21,3 +21,21 @@
         {%- endfor %}
     where {{ differs('reported.occurrences', 'wanted.occurrences') }}
 {%- endmacro %}
+
+{#- The rows every test (or strategy) in `names` should report: each row of the `expected`
+    relation once per name, the name in `group_column`; the `wanted` side of
+    repeats_that_differ. -#}
+{% macro expected_for_each(group_column, names, expected) -%}
+    select
+        names.{{ group_column }},
+        {{ expected }}.*
+    from (
+        {%- for name in names %}
+        select '{{ name }}' as {{ group_column }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as names
+    cross join {{ expected }}
+{%- endmacro %}

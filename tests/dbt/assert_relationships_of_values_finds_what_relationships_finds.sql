@@ -59,19 +59,9 @@ reported as (
 
 ),
 
-test_names as (
-
-    select 'relationships_of_values' as test_name
-    union all
-    select 'relationships' as test_name
-
-),
-
 wanted as (
 
-    select test_names.test_name, expected.inspection_id, expected.occurrences
-    from test_names
-    cross join expected
+    {{ expected_for_each('test_name', ['relationships_of_values', 'relationships'], 'expected') }}
 
 ),
 

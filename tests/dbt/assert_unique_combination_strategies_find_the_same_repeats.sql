@@ -58,19 +58,9 @@ reported as (
 
 ),
 
-strategies as (
-
-    select 'hash' as strategy
-    union all
-    select 'sort' as strategy
-
-),
-
 wanted as (
 
-    select strategies.strategy, expected.*
-    from strategies
-    cross join expected
+    {{ expected_for_each('strategy', ['hash', 'sort'], 'expected') }}
 
 ),
 

@@ -46,19 +46,9 @@ reported as (
 
 ),
 
-test_names as (
-
-    select 'unique_line' as test_name
-    union all
-    select 'unique' as test_name
-
-),
-
 wanted as (
 
-    select test_names.test_name, expected._line, expected.occurrences
-    from test_names
-    cross join expected
+    {{ expected_for_each('test_name', ['unique_line', 'unique'], 'expected') }}
 
 ),
 
