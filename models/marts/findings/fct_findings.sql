@@ -67,7 +67,7 @@ in_scope as (
         of the findings; its later joins then build their hash tables on the findings, all
         columns, instead of on the facilities and the tier history. The day count stays an
         ordinary filter, with no such estimate: at 1M findings the model takes 1.9 s
-        instead of 2.5 s, with the same rows (measured at stop 29). #}
+        instead of 2.5 s, with the same rows (measured 2026-12-07). #}
     where {{ days_between('findings.found_on', 'policy.policy_date') }} >= 0
 
 ),
