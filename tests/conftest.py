@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import duckdb
@@ -52,14 +52,18 @@ def seed_parse_cache(data_dir: Path) -> None:
 
 
 def chemsafe(data_dir: Path, *args: str, check: bool = True,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed `chemsafe` command with its data directory at data_dir."""
+             env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed `chemsafe` command with its data directory at data_dir (env:
+    variables to set, or to unset where the value is None)."""
     seed_parse_cache(data_dir)
     run_env = dict(os.environ)
     run_env["CHEMSAFE_DATA_DIR"] = str(data_dir)
     run_env.pop("CHEMSAFE_PSEUDONYM_KEY", None)
-    if env:
-        run_env.update(env)
+    for name, value in (env or {}).items():
+        if value is None:
+            run_env.pop(name, None)
+        else:
+            run_env[name] = value
     result = subprocess.run(
         [CHEMSAFE, *args], cwd=PROJECT_ROOT, env=run_env, capture_output=True, text=True,
         check=False,

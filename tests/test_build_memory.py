@@ -10,14 +10,20 @@ The decisions themselves are checked on that run's real run_results.json."""
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from chemsafe.build_memory import DEFAULT_THREADS, build_failures, retry_alone
+from chemsafe.contract import FILES
 from conftest import FIXTURES, PROJECT_ROOT, chemsafe
+
+KPI_SMALL = FIXTURES / "kpi_small"
 
 TINY_BOUND = "4MB"  # DuckDB runs out of it in dozens of nodes, alone or not
 
@@ -118,3 +124,52 @@ def test_the_threads_default_is_the_profiles() -> None:
     profile = (PROJECT_ROOT / "profiles.yml").read_text(encoding="utf-8")
     local = profile.split("serving:")[0]
     assert re.findall(r"env_var\('CHEMSAFE_THREADS', '(\d+)'\)", local) == [str(DEFAULT_THREADS)]
+
+
+def _data_records(folder: Path) -> int:
+    """Every contract file's records after its header, counted by Python's csv reader (a
+    record may span lines), blank lines left out: independent of ingest's byte scan."""
+    total = 0
+    for extract in FILES:
+        raw = (folder / extract.file_name).read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp949")
+        rows = [row for row in csv.reader(io.StringIO(text, newline="")) if any(row)]
+        total += len(rows) - 1
+    return total
+
+
+ONE_SEED = ("build", "--select", "scoring_parameters", "--indirect-selection", "empty")
+
+
+def test_a_large_load_is_built_one_node_at_a_time(tmp_path: Path) -> None:
+    """Below CHEMSAFE_SERIAL_BUILD_RECORDS dbt builds CHEMSAFE_THREADS' default of nodes at
+    once; from it on, one at a time, and chemsafe says why; CHEMSAFE_THREADS set by the
+    user always wins. (The threshold is lowered to the fixture's size: what matters here
+    is the comparison with the load's records, counted independently.)"""
+    data_dir = tmp_path / "data"
+    chemsafe(data_dir, "ingest", str(KPI_SMALL))
+    records = _data_records(KPI_SMALL)
+    assert records > 100
+
+    def build(threshold: str, threads: str | None) -> subprocess.CompletedProcess[str]:
+        return chemsafe(data_dir, *ONE_SEED, env={"CHEMSAFE_SERIAL_BUILD_RECORDS": threshold,
+                                                  "CHEMSAFE_THREADS": threads})
+
+    at = build(str(records), None)
+    assert "Concurrency: 1 threads" in at.stdout, at.stdout[-2000:]
+    assert (f"chemsafe build: the current load has {records:,} records, at least "
+            f"{records:,} (CHEMSAFE_SERIAL_BUILD_RECORDS): building one node at a time") \
+        in at.stderr, at.stderr
+    below = build(f"{records + 1}", None)
+    assert f"Concurrency: {DEFAULT_THREADS} threads" in below.stdout
+    assert "one node at a time" not in below.stderr
+    chosen = build("1", "2")
+    assert "Concurrency: 2 threads" in chosen.stdout and "one node at a time" not in chosen.stderr
+    bad = chemsafe(data_dir, *ONE_SEED, check=False,
+                   env={"CHEMSAFE_SERIAL_BUILD_RECORDS": "many", "CHEMSAFE_THREADS": None})
+    assert bad.returncode == 2
+    assert "CHEMSAFE_SERIAL_BUILD_RECORDS='many' is not a number of records" in bad.stderr
+    assert "Concurrency" not in bad.stdout  # refused before dbt ran

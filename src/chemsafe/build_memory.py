@@ -14,10 +14,15 @@ So when a DuckDB build fails and every node that failed did so with DuckDB's
 with the whole bound. dbt retry records itself as the build it repeats, so a build that
 passes on the retry publishes as any passed build. A node that runs out of memory alone
 still fails the build, with the advice to raise the bound.
+
+A load of at least CHEMSAFE_SERIAL_BUILD_RECORDS data records (15M by default) is built
+one node at a time from the start when CHEMSAFE_THREADS is not set (one_node_at_a_time):
+at that size it is the faster way, and no node shares the bound.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
@@ -25,6 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from chemsafe.ingest import MANIFEST_SEED
 
 MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
 # DuckDB's memory bound for `dbt build` when CHEMSAFE_MEMORY_LIMIT is not set: the default
@@ -40,6 +47,13 @@ RETRY_ARGS = ("retry", "--threads", "1")
 NOT_PASSED = frozenset({"error", "fail", "runtime error"})
 
 
+# A load of at least this many data records (every extract file together; the demo's mix
+# has about 10.9 records per finding) is built one node at a time when CHEMSAFE_THREADS is
+# not set: see one_node_at_a_time().
+SERIAL_RECORDS_ENV = "CHEMSAFE_SERIAL_BUILD_RECORDS"
+SERIAL_RECORDS_DEFAULT = 15_000_000
+
+
 def build_memory_limit() -> str:
     return os.environ.get(MEMORY_LIMIT_ENV, BUILD_MEMORY_LIMIT_DEFAULT)
 
@@ -48,6 +62,45 @@ def profile_threads() -> int:
     """dbt's threads on DuckDB as profiles.yml sets them (CHEMSAFE_THREADS, default 2)."""
     value = os.environ.get(THREADS_ENV, "")
     return int(value) if value.strip().isdigit() else DEFAULT_THREADS
+
+
+def serial_build_records() -> int:
+    """CHEMSAFE_SERIAL_BUILD_RECORDS, else the default; a value that is not a whole
+    number of records is an error (the build would otherwise quietly ignore it)."""
+    value = os.environ.get(SERIAL_RECORDS_ENV, "").strip().replace("_", "")
+    if not value:
+        return SERIAL_RECORDS_DEFAULT
+    if not value.isdigit():
+        raise ValueError(f"{SERIAL_RECORDS_ENV}={os.environ[SERIAL_RECORDS_ENV]!r} is not a "
+                         "number of records")
+    return int(value)
+
+
+def load_records(load_dir: Path) -> int | None:
+    """The data records of the load in load_dir, every file together (its ingest
+    manifest's records_read); None when the manifest cannot be read."""
+    try:
+        with (load_dir / f"{MANIFEST_SEED}.csv").open(encoding="utf-8", newline="") as f:
+            return sum(int(row["records_read"]) for row in csv.DictReader(f))
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def one_node_at_a_time(load_dir: Path) -> int | None:
+    """The load's record count when its DuckDB build should run one node at a time from
+    the start, else None (CHEMSAFE_THREADS set: the user's choice stands).
+
+    dbt's nodes side by side share DuckDB's one memory bound. On a large load each query
+    already keeps both cores busy, and two heavy ones side by side spill more than either
+    alone. One build each way, one machine, one morning (2 cores, the 1200MB bound;
+    bench/results/threads-2026-12-07.md): at 10.8M records (1M findings) two nodes at a
+    time took 79.5 s against 82.9 s, at 21.7M (2M findings) 157.3 s against 147.3 s, at
+    32.6M (3M findings) 245.6 s against 215.9 s. The default threshold, 15M records,
+    lies between the first two."""
+    if os.environ.get(THREADS_ENV, "").strip():
+        return None
+    records = load_records(load_dir)
+    return records if records is not None and records >= serial_build_records() else None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,13 @@ import duckdb
 
 from chemsafe.atomic import swap_link
 from chemsafe.bench.cli import add_bench_parser
-from chemsafe.build_memory import retry_alone
+from chemsafe.build_memory import (
+    SERIAL_RECORDS_ENV,
+    THREADS_ENV,
+    one_node_at_a_time,
+    retry_alone,
+    serial_build_records,
+)
 from chemsafe.clihelp import add_command
 from chemsafe.contract import CONTRACT_MACRO, load_contract
 from chemsafe.contract_doc import DOC_PATH, SOURCES_PATH, stale_files, write_generated
@@ -194,7 +200,10 @@ def dbt_build(dbt_args: Sequence[str] = (), target: str = WORKING_TARGET,
     """dbt build on the current load on `target` (pulled into the working DuckDB file
     when it is another engine), then the load summary."""
     paths = data_paths()
-    code = run_dbt(paths, ["build", *dbt_args], target=target)
+    threads = _threads_for_load(paths, dbt_args, target, command)
+    if threads is None:
+        return 2
+    code = run_dbt(paths, ["build", *threads, *dbt_args], target=target)
     if code != 0 and not is_pulled(target):  # DuckDB: a failure of its memory bound alone?
         retried = retry_alone(paths.dbt_target, command,
                               lambda args: run_dbt(paths, args, target=target))
@@ -215,6 +224,30 @@ def dbt_build(dbt_args: Sequence[str] = (), target: str = WORKING_TARGET,
         except Exception as exc:  # the summary is a courtesy; dbt's exit code rules
             print(f"(load summary unavailable: {exc})", file=sys.stderr)
     return code
+
+
+def _threads_for_load(paths: DataPaths, dbt_args: Sequence[str], target: str,
+                      command: str) -> list[str] | None:
+    """`--threads 1` for a DuckDB build of a load large enough to build one node at a time
+    (chemsafe.build_memory.one_node_at_a_time), said on stderr; else no argument; None
+    (said why) when CHEMSAFE_SERIAL_BUILD_RECORDS cannot be read."""
+    if is_pulled(target) or any(a == "--threads" or a.startswith("--threads=")
+                                for a in dbt_args):
+        return []
+    try:
+        records = one_node_at_a_time(paths.current_seeds)
+        threshold = serial_build_records()
+    except ValueError as exc:
+        print(f"chemsafe {command}: error: {exc}", file=sys.stderr)
+        return None
+    if records is None:
+        return []
+    print(f"chemsafe {command}: the current load has {records:,} records, at least "
+          f"{threshold:,} ({SERIAL_RECORDS_ENV}): building one node at a time (dbt "
+          f"--threads 1), faster for a load this size and within DuckDB's memory bound; "
+          f"set {THREADS_ENV} to choose (README \"Performance\")", file=sys.stderr,
+          flush=True)
+    return ["--threads", "1"]
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
