@@ -23,12 +23,24 @@ def test_small_bench_produces_every_figure_and_agrees(tmp_path: Path) -> None:
     results = tmp_path / "results"
     # one small size: each size is a whole ingest, build, floor and pandas run (a second
     # size doubled the test's time and checked nothing the first does not)
+    # a threshold this small makes the bench build one node at a time, as `chemsafe build`
+    # does for a large load (tests/test_build_memory.py): the bench measures that build
     run = chemsafe(tmp_path / "data", "bench", "--sizes", "3000", "--repeat", "1",
-                   "--results-dir", str(results))
+                   "--results-dir", str(results),
+                   env={"CHEMSAFE_SERIAL_BUILD_RECORDS": "1000", "CHEMSAFE_THREADS": None})
     assert "| findings |" in run.stdout
     figures = json.loads((results / "latest.json").read_text())
     assert [f["target_findings"] for f in figures] == [3000]
-    assert [(f["repeat"], f["notes"]) for f in figures] == [(1, [])]
+    assert [f["repeat"] for f in figures] == [1]
+    [note] = figures[0]["notes"]  # no step failed
+    assert re.fullmatch(r"dbt build ran one node at a time, as `chemsafe build` does for a "
+                        r"load of [\d,]+ records \(at least CHEMSAFE_SERIAL_BUILD_RECORDS\) "
+                        r"when CHEMSAFE_THREADS is not set", note), note
+    # the build is the first dbt command of the size (the isolated runs after it pass
+    # --threads 1 in any case)
+    build_log = (tmp_path / "data" / "bench" / "3000" / "data" / "dbt" / "logs" / "dbt.log")
+    concurrency = re.findall(r"Concurrency: (\d+) threads", build_log.read_text("utf-8"))
+    assert concurrency[0] == "1", concurrency
     for size in figures:
         missing = [k for k in REQUIRED if size.get(k) is None]
         assert missing == [], missing

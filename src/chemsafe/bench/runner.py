@@ -27,6 +27,7 @@ import pandas as pd
 from chemsafe.bench.measure import Measurement, measure
 from chemsafe.bench.pandas_baseline import score_apply, score_vectorised, timed
 from chemsafe.bench.single_pass import STAGING_MODELS, run_single_pass
+from chemsafe.build_memory import SERIAL_RECORDS_ENV, one_node_at_a_time
 from chemsafe.dbt_runner import dbt_env, dbt_executable, prepare_target
 from chemsafe.demo import DEFAULT_SEED, generate
 from chemsafe.paths import DataPaths, project_root
@@ -251,8 +252,14 @@ def _measure_size(result: SizeResult, root: Path, log: Path) -> None:
     result.ingest_phases = json.loads(phases.stdout)
     root_dir = project_root()
     prepare_target(paths, root_dir)
-    dbt_cmd = [dbt_executable(), "build", "--project-dir", str(root_dir),
-               "--profiles-dir", str(root_dir)]
+    # the build as `chemsafe build` runs it: one node at a time for a large load
+    serial = one_node_at_a_time(paths.current_seeds)
+    if serial is not None:
+        result.notes.append(f"dbt build ran one node at a time, as `chemsafe build` does for "
+                            f"a load of {serial:,} records (at least "
+                            f"{SERIAL_RECORDS_ENV}) when CHEMSAFE_THREADS is not set")
+    dbt_cmd = [dbt_executable(), "build", *(["--threads", "1"] if serial is not None else []),
+               "--project-dir", str(root_dir), "--profiles-dir", str(root_dir)]
     # the whole build's manifest (every node compiled), kept before the isolated runs of a
     # few models write a manifest compiled for those alone
     build_manifest = size_dir / "floor" / "build_manifest.json"
