@@ -147,8 +147,9 @@ ONE_SEED = ("build", "--select", "scoring_parameters", "--indirect-selection", "
 def test_a_large_load_is_built_one_node_at_a_time(tmp_path: Path) -> None:
     """Below CHEMSAFE_SERIAL_BUILD_RECORDS dbt builds CHEMSAFE_THREADS' default of nodes at
     once; from it on, one at a time, and chemsafe says why; CHEMSAFE_THREADS set by the
-    user always wins. (The threshold is lowered to the fixture's size: what matters here
-    is the comparison with the load's records, counted independently.)"""
+    user always wins, as does a --threads given to chemsafe build. (The threshold is
+    lowered to the fixture's size: what matters here is the comparison with the load's
+    records, counted independently.)"""
     data_dir = tmp_path / "data"
     chemsafe(data_dir, "ingest", str(KPI_SMALL))
     records = _data_records(KPI_SMALL)
@@ -168,6 +169,9 @@ def test_a_large_load_is_built_one_node_at_a_time(tmp_path: Path) -> None:
     assert "one node at a time" not in below.stderr
     chosen = build("1", "2")
     assert "Concurrency: 2 threads" in chosen.stdout and "one node at a time" not in chosen.stderr
+    given = chemsafe(data_dir, *ONE_SEED, "--threads", "3",
+                     env={"CHEMSAFE_SERIAL_BUILD_RECORDS": "1", "CHEMSAFE_THREADS": None})
+    assert "Concurrency: 3 threads" in given.stdout and "one node at a time" not in given.stderr
     bad = chemsafe(data_dir, *ONE_SEED, check=False,
                    env={"CHEMSAFE_SERIAL_BUILD_RECORDS": "many", "CHEMSAFE_THREADS": None})
     assert bad.returncode == 2
