@@ -51,6 +51,10 @@ def seed_parse_cache(data_dir: Path) -> None:
     (target / PROJECT_MARK).write_text(str(PROJECT_ROOT.resolve()) + "\n", encoding="utf-8")
 
 
+# `chemsafe build` of one seed alone, not the tests that read it: a quick real dbt run
+BUILD_ONE_SEED = ("build", "--select", "scoring_parameters", "--indirect-selection", "empty")
+
+
 def chemsafe(data_dir: Path, *args: str, check: bool = True,
              env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed `chemsafe` command with its data directory at data_dir (env:

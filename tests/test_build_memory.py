@@ -21,7 +21,7 @@ import pytest
 
 from chemsafe.build_memory import DEFAULT_THREADS, build_failures, retry_alone
 from chemsafe.contract import FILES
-from conftest import FIXTURES, PROJECT_ROOT, chemsafe
+from conftest import BUILD_ONE_SEED, FIXTURES, PROJECT_ROOT, chemsafe
 
 KPI_SMALL = FIXTURES / "kpi_small"
 
@@ -141,9 +141,6 @@ def _data_records(folder: Path) -> int:
     return total
 
 
-ONE_SEED = ("build", "--select", "scoring_parameters", "--indirect-selection", "empty")
-
-
 def test_a_large_load_is_built_one_node_at_a_time(tmp_path: Path) -> None:
     """Below CHEMSAFE_SERIAL_BUILD_RECORDS dbt builds CHEMSAFE_THREADS' default of nodes at
     once; from it on, one at a time, and chemsafe says why; CHEMSAFE_THREADS set by the
@@ -156,7 +153,7 @@ def test_a_large_load_is_built_one_node_at_a_time(tmp_path: Path) -> None:
     assert records > 100
 
     def build(threshold: str, threads: str | None) -> subprocess.CompletedProcess[str]:
-        return chemsafe(data_dir, *ONE_SEED, env={"CHEMSAFE_SERIAL_BUILD_RECORDS": threshold,
+        return chemsafe(data_dir, *BUILD_ONE_SEED, env={"CHEMSAFE_SERIAL_BUILD_RECORDS": threshold,
                                                   "CHEMSAFE_THREADS": threads})
 
     at = build(str(records), None)
@@ -169,10 +166,10 @@ def test_a_large_load_is_built_one_node_at_a_time(tmp_path: Path) -> None:
     assert "one node at a time" not in below.stderr
     chosen = build("1", "2")
     assert "Concurrency: 2 threads" in chosen.stdout and "one node at a time" not in chosen.stderr
-    given = chemsafe(data_dir, *ONE_SEED, "--threads", "3",
+    given = chemsafe(data_dir, *BUILD_ONE_SEED, "--threads", "3",
                      env={"CHEMSAFE_SERIAL_BUILD_RECORDS": "1", "CHEMSAFE_THREADS": None})
     assert "Concurrency: 3 threads" in given.stdout and "one node at a time" not in given.stderr
-    bad = chemsafe(data_dir, *ONE_SEED, check=False,
+    bad = chemsafe(data_dir, *BUILD_ONE_SEED, check=False,
                    env={"CHEMSAFE_SERIAL_BUILD_RECORDS": "many", "CHEMSAFE_THREADS": None})
     assert bad.returncode == 2
     assert "CHEMSAFE_SERIAL_BUILD_RECORDS='many' is not a number of records" in bad.stderr

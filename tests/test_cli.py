@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from chemsafe.contract import load_contract
-from conftest import CHEMSAFE, FIXTURES, PROJECT_ROOT, copy_project
+from conftest import BUILD_ONE_SEED, CHEMSAFE, FIXTURES, PROJECT_ROOT, copy_project
 
 
 def test_version_names_the_package_and_the_contract() -> None:
@@ -23,10 +23,6 @@ def test_contract_check_passes_on_the_committed_files() -> None:
                          cwd=PROJECT_ROOT, check=False)
     assert out.returncode == 0, out.stderr
     assert "up to date" in out.stdout
-
-
-# one seed alone, not the tests that read it
-BUILD_ONE_SEED = ("build", "--select", "scoring_parameters", "--indirect-selection", "empty")
 
 
 def _cli_of(checkout: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -22,7 +22,6 @@ at that size it is the faster way, and no node shares the bound.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chemsafe.ingest import MANIFEST_SEED
+from chemsafe.ingest import manifest_rows
 
 MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
 # DuckDB's memory bound for `dbt build` when CHEMSAFE_MEMORY_LIMIT is not set: the default
@@ -80,8 +79,7 @@ def load_records(load_dir: Path) -> int | None:
     """The data records of the load in load_dir, every file together (its ingest
     manifest's records_read); None when the manifest cannot be read."""
     try:
-        with (load_dir / f"{MANIFEST_SEED}.csv").open(encoding="utf-8", newline="") as f:
-            return sum(int(row["records_read"]) for row in csv.DictReader(f))
+        return sum(int(row["records_read"]) for row in manifest_rows(load_dir))
     except (OSError, KeyError, ValueError):
         return None
 

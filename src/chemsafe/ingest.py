@@ -568,15 +568,20 @@ def _write_manifest(
             ])
 
 
+def manifest_rows(load_dir: Path) -> list[dict[str, str]]:
+    """The rows of a load folder's ingest manifest, one per extract file."""
+    with (load_dir / f"{MANIFEST_SEED}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def reingest_current(paths: DataPaths) -> LoadResult:
     """Ingest the current load's extracts again, from the folder its manifest names, under
     this run's pseudonym key (for a rekey: the load holds keyed hashes of the old key).
     Fails, leaving everything as it was, when those files moved or changed."""
-    manifest = paths.current_seeds / f"{MANIFEST_SEED}.csv"
-    with manifest.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = manifest_rows(paths.current_seeds)
     folders = {str(Path(row["source_path"]).parent) for row in rows}
     if len(folders) != 1:
+        manifest = paths.current_seeds / f"{MANIFEST_SEED}.csv"
         raise IngestError(f"{manifest}: the current load's files come from "
                           f"{len(folders)} folders; ingest the extracts again")
     return ingest(Path(folders.pop()), paths,
