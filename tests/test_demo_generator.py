@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sys
 from collections import Counter
@@ -19,6 +20,15 @@ if str(ROOT / "src") not in sys.path:  # also runnable without the package insta
 
 from chemsafe.contract import FILES, FILES_BY_NAME, REASON_CODES  # noqa: E402
 from chemsafe.demo import DEFAULT_SCALE, DEFAULT_SEED, generate  # noqa: E402
+from chemsafe.demo.formats import Sink  # noqa: E402
+from chemsafe.demo.generator import (  # noqa: E402
+    GENERATOR_WORKERS_ENV,
+    PARALLEL_MIN_FACILITIES,
+    PARALLEL_MIN_SITES,
+    _chunks,
+    generator_workers,
+    sizing,
+)
 from chemsafe.demo.reference import (  # noqa: E402
     CAS_BAD_CHECK_DIGITS,
     CAS_NOT_LISTED,
@@ -91,6 +101,61 @@ def test_same_arguments_give_identical_bytes(tmp_path: Path) -> None:
     assert (tmp_path / "c" / "findings.csv").read_bytes() != (
         tmp_path / "a" / "findings.csv").read_bytes()
     assert other.keys() == first.keys()
+
+
+def test_a_large_drop_written_by_several_processes_has_the_same_bytes(tmp_path: Path) -> None:
+    """Past the sizes at which the facilities and the training records are written in
+    parts by worker processes, two or three workers write the same files, byte for byte
+    (README and its planted lines included), as one process, and leave nothing else."""
+    scale = 30.0
+    size = sizing(scale)
+    assert size.facilities >= PARALLEL_MIN_FACILITIES and size.sites >= PARALLEL_MIN_SITES
+    assert len(_chunks(size.facilities, 2, PARALLEL_MIN_FACILITIES)) > 1
+    assert len(_chunks(size.sites, 2, PARALLEL_MIN_SITES)) > 1
+    one = tmp_path / "one"
+    counts = generate(one, scale=scale, seed=11, workers=1)
+    names = sorted(p.name for p in one.iterdir())
+    for workers in (2, 3):
+        out = tmp_path / f"workers-{workers}"
+        assert generate(out, scale=scale, seed=11, workers=workers) == counts
+        assert sorted(p.name for p in out.iterdir()) == names  # no part folder left behind
+        for name in names:
+            assert (out / name).read_bytes() == (one / name).read_bytes(), (workers, name)
+
+
+def test_the_number_of_workers_is_a_positive_whole_number_else_the_cpus(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    default = max(1, min(8, os.cpu_count() or 1))
+    for value, expected in (("3", 3), (" 5 ", 5), ("0", default), ("-2", default),
+                            ("two", default), ("", default)):
+        monkeypatch.setenv(GENERATOR_WORKERS_ENV, value)
+        assert generator_workers() == expected, value
+    monkeypatch.delenv(GENERATOR_WORKERS_ENV)
+    assert generator_workers() == default
+
+
+def test_a_part_appended_to_a_sink_keeps_every_line_number(tmp_path: Path) -> None:
+    """A part (no header, no byte-order mark) appended after records with an embedded
+    line break: its records land on its own line numbers moved by the lines before it."""
+    whole = Sink(tmp_path / "whole.csv", ("id", "text"), encoding="utf-8-sig")
+    assert whole.write(("1", "one")) == 2
+    assert whole.write(("2", "two\nlines"), extra_lines=1) == 3
+    part = Sink(tmp_path / "part.csv", None, encoding="utf-8-sig")
+    assert part.write(("3", "three")) == 2  # counted as if a header stood before it
+    assert part.blank() == 3
+    assert part.write(("4", "four")) == 4
+    part.close()
+    assert (part.rows, part.lines) == (2, 3)
+    assert not (tmp_path / "part.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert whole.append(tmp_path / "part.csv", part.rows, part.lines) == 3
+    assert whole.write(("5", "five")) == 8
+    whole.close()
+    raw = (tmp_path / "whole.csv").read_bytes()
+    assert raw.count(b"\xef\xbb\xbf") == 1 and raw.startswith(b"\xef\xbb\xbf")
+    lines = raw[3:].decode("utf-8").split("\n")
+    assert lines[:8] == ["id,text", "1,one", '2,"two', 'lines"', "3,three", "", "4,four",
+                         "5,five"]
+    assert whole.rows == 5
 
 
 def test_every_contract_file_with_every_column(drop: tuple[Path, dict[str, int]]) -> None:
@@ -233,6 +298,8 @@ def test_script_entry_point(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.main(["--out", str(tmp_path), "--scale", "0.2", "--seed", "3"]) == 0
+    with pytest.raises(SystemExit):  # argparse's usage error
+        module.main(["--out", str(tmp_path), "--workers", "0"])
     assert (tmp_path / "findings.csv").exists() and "findings.csv" in capsys.readouterr().out
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import stat
 from collections.abc import Iterator
@@ -55,6 +54,7 @@ from chemsafe.personal import (
 )
 from chemsafe.pseudonym import key_fingerprint, pseudonym_key
 from chemsafe.record_scan import scan_or_reason
+from chemsafe.workers import workers_setting
 
 MANIFEST_SEED = "raw__ingest_manifest"
 MALFORMED_SEED = "raw__malformed_rows"
@@ -87,10 +87,7 @@ INGEST_WORKERS_ENV = "CHEMSAFE_INGEST_WORKERS"
 
 def ingest_workers() -> int:
     """Files converted at once: CHEMSAFE_INGEST_WORKERS, else the CPUs (at most 4)."""
-    configured = os.environ.get(INGEST_WORKERS_ENV, "").strip()
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(4, os.cpu_count() or 1))
+    return workers_setting(INGEST_WORKERS_ENV, at_most=4)
 
 
 class RowWriter(Protocol):

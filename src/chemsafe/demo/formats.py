@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import csv
 import random
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from chemsafe.demo.reference import LABELS
+
+FIRST_RECORD_LINE = 2  # the header is line 1
 
 
 @dataclass(frozen=True)
@@ -38,20 +41,25 @@ class Sink:
     def __init__(
         self,
         path: Path,
-        header: Sequence[str],
+        header: Sequence[str] | None,
         *,
         encoding: str = "utf-8",
         lineterminator: str = "\n",
         order: Sequence[int] | None = None,
     ) -> None:
+        """``header`` None: a part of a file, whose records :meth:`append` adds to the
+        whole file later; its lines are counted as if a header stood before them."""
         self.path = path
         self.file = path.name
+        if header is None and encoding == "utf-8-sig":
+            encoding = "utf-8"  # the byte-order mark opens the whole file, never a part
         self._fh = path.open("w", encoding=encoding, newline="")
         self._writer = csv.writer(self._fh, lineterminator=lineterminator)
         self._eol = lineterminator
         self._order = tuple(order) if order is not None else None
-        self._writer.writerow(header)
-        self.line = 2  # physical line the next record starts on (the header is line 1)
+        if header is not None:
+            self._writer.writerow(header)
+        self.line = FIRST_RECORD_LINE  # physical line the next record starts on
         self.rows = 0  # records written (bad and duplicate rows included)
 
     def write(self, row: Sequence[str], extra_lines: int = 0) -> int:
@@ -75,6 +83,23 @@ class Sink:
         line = self.line
         self.line += 1
         return line
+
+    def append(self, part: Path, rows: int, lines: int) -> int:
+        """Add the records of a part written by another Sink (no header, same encoding and
+        line ends) after those written so far; return by how many lines the part's own
+        line numbers move."""
+        offset = self.line - FIRST_RECORD_LINE
+        self._fh.flush()
+        with part.open("rb") as source:
+            shutil.copyfileobj(source, self._fh.buffer)
+        self.line += lines
+        self.rows += rows
+        return offset
+
+    @property
+    def lines(self) -> int:
+        """Physical lines of records and blank lines written (the header not counted)."""
+        return self.line - FIRST_RECORD_LINE
 
     def close(self) -> None:
         self._fh.close()
