@@ -18,8 +18,8 @@ variants are fixed and do not grow with scale.
 
 Speed: from PARALLEL_MIN_FACILITIES facilities (and PARALLEL_MIN_SITES sites), the
 facilities and the training records are written in parts by worker processes and appended
-in order, with the same bytes: 1M findings in 22.6 s with two processes against 44.0 s with
-one, 10M in 240 s (bench/results/generator-2026-12-07.md).
+in order, with the same bytes: 1M findings in 22.2 s with two processes against 42.5 s with
+one, 10M in 233 s (bench/results/generator-2026-12-07.md).
 """
 
 from __future__ import annotations
