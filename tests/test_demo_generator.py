@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import os
 import re
 import sys
@@ -20,6 +21,7 @@ if str(ROOT / "src") not in sys.path:  # also runnable without the package insta
 
 from chemsafe.contract import FILES, FILES_BY_NAME, REASON_CODES  # noqa: E402
 from chemsafe.demo import DEFAULT_SCALE, DEFAULT_SEED, generate  # noqa: E402
+from chemsafe.demo import generator as generator_module  # noqa: E402
 from chemsafe.demo.formats import Sink  # noqa: E402
 from chemsafe.demo.generator import (  # noqa: E402
     GENERATOR_WORKERS_ENV,
@@ -121,6 +123,22 @@ def test_a_large_drop_written_by_several_processes_has_the_same_bytes(tmp_path: 
         assert sorted(p.name for p in out.iterdir()) == names  # no part folder left behind
         for name in names:
             assert (out / name).read_bytes() == (one / name).read_bytes(), (workers, name)
+
+
+def _failing_part(folder: Path, scale: float, seed: int, kind: str, first: int,
+                  stop: int) -> None:
+    raise OSError(f"no space left on device writing {kind} {first}..{stop}")
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                    reason="the failing part reaches the workers through fork")
+def test_a_failing_worker_stops_the_drop_and_leaves_no_part_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator_module, "_write_part_files", _failing_part)
+    out = tmp_path / "drop"
+    with pytest.raises(OSError, match="no space left on device writing facilities"):
+        generate(out, scale=30.0, seed=11, workers=2)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".generate-")] == []
 
 
 def test_the_number_of_workers_is_a_positive_whole_number_else_the_cpus(

@@ -459,8 +459,10 @@ class _Generator:
                 # the folder outlives the pool: the workers stop before it is removed
                 folder = Path(stack.enter_context(
                     tempfile.TemporaryDirectory(prefix=".generate-", dir=self.out_dir)))
-                pool = _Pool(stack.enter_context(ProcessPoolExecutor(max_workers=workers)),
-                             folder)
+                executor = ProcessPoolExecutor(max_workers=workers)
+                # a failed part stops the drop: the parts not yet started are dropped
+                stack.callback(executor.shutdown, wait=True, cancel_futures=True)
+                pool = _Pool(executor, folder)
             # every part is started before the sinks open (no open file is forked)
             facility_parts = self._parts(pool, "facilities", facility_jobs)
             training_parts = self._parts(pool, "training", training_jobs)
