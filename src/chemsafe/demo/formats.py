@@ -88,7 +88,7 @@ class Sink:
         """Add the records of a part written by another Sink (no header, same encoding and
         line ends) after those written so far; return by how many lines the part's own
         line numbers move."""
-        offset = self.line - FIRST_RECORD_LINE
+        offset = self.lines
         self._fh.flush()
         with part.open("rb") as source:
             shutil.copyfileobj(source, self._fh.buffer)
