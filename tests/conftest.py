@@ -28,6 +28,17 @@ DEMO_EXTRACTS = PROJECT_ROOT / "demo" / "extracts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def decode_extract(raw: bytes) -> tuple[str, str]:
+    """An extract's text and encoding as the contract reads them, written apart from
+    ingest's code: a UTF-8 byte-order mark or valid UTF-8 is UTF-8, anything else CP949."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp949"), "cp949"
+
+
 # dbt's partial-parse cache of this checkout, written once per test session (parse_cache):
 # a data directory a test starts from scratch gets a copy, so its first dbt command parses
 # only what changed (nothing) instead of the whole project, as any later command in a

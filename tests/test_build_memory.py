@@ -21,7 +21,7 @@ import pytest
 
 from chemsafe.build_memory import DEFAULT_THREADS, build_failures, retry_alone
 from chemsafe.contract import FILES
-from conftest import BUILD_ONE_SEED, FIXTURES, PROJECT_ROOT, chemsafe
+from conftest import BUILD_ONE_SEED, FIXTURES, PROJECT_ROOT, chemsafe, decode_extract
 
 KPI_SMALL = FIXTURES / "kpi_small"
 
@@ -131,11 +131,7 @@ def _data_records(folder: Path) -> int:
     record may span lines), blank lines left out: independent of ingest's byte scan."""
     total = 0
     for extract in FILES:
-        raw = (folder / extract.file_name).read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp949")
+        text, _ = decode_extract((folder / extract.file_name).read_bytes())
         rows = [row for row in csv.reader(io.StringIO(text, newline="")) if any(row)]
         total += len(rows) - 1
     return total

@@ -22,7 +22,14 @@ from chemsafe.contract_doc import (
     render_markdown,
     stale_files,
 )
-from conftest import DEMO_EXTRACTS, PROJECT_ROOT, assert_marts_unchanged, dbt_in, query
+from conftest import (
+    DEMO_EXTRACTS,
+    PROJECT_ROOT,
+    assert_marts_unchanged,
+    dbt_in,
+    decode_extract,
+    query,
+)
 
 PSEUDONYMISED = {("training_records", "employee_no"): "employee_key",
                  ("training_signin", "employee_no"): "employee_key"}
@@ -178,13 +185,7 @@ def test_staging_models_expose_contract_columns_in_order(demo_warehouse: Path) -
 def _clear_employee_numbers() -> set[str]:
     numbers: set[str] = set()
     for name in ("training_records.csv", "training_signin.csv"):
-        data = (DEMO_EXTRACTS / name).read_bytes()
-        text = data.decode("utf-8-sig") if data[:3] == b"\xef\xbb\xbf" else None
-        if text is None:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp949")
+        text, _ = decode_extract((DEMO_EXTRACTS / name).read_bytes())
         rows = list(csv.reader(text.splitlines()))
         at = [h.strip().lower() for h in rows[0]].index("employee_no")
         numbers |= {row[at].strip() for row in rows[1:] if len(row) > at and row[at].strip()}

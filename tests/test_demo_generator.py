@@ -37,6 +37,7 @@ from chemsafe.demo.reference import (  # noqa: E402
     LABELS,
     SUBSTANCES,
 )
+from conftest import decode_extract  # noqa: E402
 
 COMMITTED = ROOT / "demo" / "extracts"
 QUARTER_ENDS = [
@@ -47,19 +48,9 @@ ABSOLUTE_CLAIMS = ("완전 안전", "완전안전", "사고 불가능", "complet
 
 
 # ----------------------------------------------------------------------------- helpers
-def decode(raw: bytes) -> tuple[str, str]:
-    """Decode as the contract says: BOM -> UTF-8, valid UTF-8 -> UTF-8, else CP949."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp949"), "cp949"
-
-
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     """Normalised header and trimmed records (blank lines skipped)."""
-    text, _ = decode(path.read_bytes())
+    text, _ = decode_extract(path.read_bytes())
     records = list(csv.reader(io.StringIO(text, newline="")))
     header = [h.strip().lower() for h in records[0]]
     rows = [[c.strip() for c in r] for r in records[1:] if r and "".join(r).strip()]
@@ -245,17 +236,18 @@ def test_encodings_vary(drop: tuple[Path, dict[str, int]]) -> None:
         raw = (out / name).read_bytes()
         with pytest.raises(UnicodeDecodeError):
             raw.decode("utf-8")
-        assert decode(raw)[1] == "cp949"
+        assert decode_extract(raw)[1] == "cp949"
         assert re.search("[가-힣]", raw.decode("cp949"))
     assert (out / "drills.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    utf8 = [f.file_name for f in FILES if decode((out / f.file_name).read_bytes())[1] == "utf-8"]
+    utf8 = [f.file_name for f in FILES
+            if decode_extract((out / f.file_name).read_bytes())[1] == "utf-8"]
     assert len(utf8) == len(FILES) - 3
 
 
 def test_value_spellings_vary(drop: tuple[Path, dict[str, int]]) -> None:
     """Korean labels, other date layouts, grouping, spaces, extra column, changed header."""
     out = drop[0]
-    texts = {f.name: decode((out / f.file_name).read_bytes())[0] for f in FILES}
+    texts = {f.name: decode_extract((out / f.file_name).read_bytes())[0] for f in FILES}
     everything = "\n".join(texts.values())
     assert re.search(r",(고|중|저|보통|높음|낮음),", texts["risk_assessments"])
     assert re.search(r",(적합|부적합)$", texts["inspections"], re.M)
@@ -280,7 +272,7 @@ def test_planted_bad_rows_cover_every_reason_code(drop: tuple[Path, dict[str, in
     assert {reason for _, _, reason in bad} == set(REASON_CODES)
     assert len(bad) < 0.01 * sum(counts.values())
     for file, line, _ in bad:
-        text, _ = decode((out / file).read_bytes())
+        text, _ = decode_extract((out / file).read_bytes())
         assert int(line) <= len(text.splitlines()), (file, line)
 
 
@@ -303,7 +295,7 @@ def test_labels_are_those_of_the_code_label_seed() -> None:
 def test_no_absolute_safety_claims(drop: tuple[Path, dict[str, int]]) -> None:
     sources = [*(ROOT / "src" / "chemsafe" / "demo").glob("*.py"), *drop[0].iterdir()]
     for path in sources:
-        text = decode(path.read_bytes())[0].lower()
+        text = decode_extract(path.read_bytes())[0].lower()
         assert not [c for c in ABSOLUTE_CLAIMS if c.lower() in text], path.name
 
 

@@ -25,7 +25,7 @@ import pytest
 from chemsafe.paths import DataPaths
 from chemsafe.publish import publish_built_warehouse
 from chemsafe.serving import PublishError
-from conftest import DEMO_EXTRACTS, chemsafe, copy_project, query
+from conftest import DEMO_EXTRACTS, chemsafe, copy_project, decode_extract, query
 
 RENAMED_SITE = "한빛케미칼 울산 제1공장"
 OLD_SITE = "한빛케미칼 울산공장"
@@ -86,12 +86,7 @@ def renamed_site_extracts(target: Path) -> Path:
     """The demo drop with site S01 renamed (a change every analyst would notice)."""
     shutil.copytree(DEMO_EXTRACTS, target)
     sites = target / "sites.csv"
-    raw = sites.read_bytes()
-    encoding = "utf-8"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        encoding, text = "cp949", raw.decode("cp949")
+    text, encoding = decode_extract(sites.read_bytes())
     assert OLD_SITE in text
     sites.write_bytes(text.replace(OLD_SITE, RENAMED_SITE).encode(encoding))
     return target
