@@ -37,6 +37,20 @@ ADMIN_LINES = [
     "   ",                                                 # 10 blank (white space only)
     "A06,S01,2025-08-01,FINE," + "x" * 32_767 + ",300",    # 11 cell exactly at the limit
 ]
+# Quotes the record-by-record reader meets (the file is outside RFC 4180, so the byte scan
+# hands it over): a cell closed by its quote before the cell ends, and a lone CR inside a
+# quoted cell. Python's csv module, lenient, would glue the text after the quote on and
+# accept the record: C03's quote would swallow C04 and C05 without a word.
+CONTRACTOR_LINES = [
+    "contractor_id,contractor_name",                       # 1 header
+    'C01,"Acme" Ltd',                                      # 2 text after the closing quote
+    "C02,plain",                                           # 3 accepted
+    'C03,"swallows',                                       # 4 a quote opens here ...
+    "C04,x",                                               # 5 ... takes this record ...
+    'C05,"y" z',                                           # 6 ... closes before y: text after
+    'C06,"a\rb"',                                          # 7 and 8: a lone CR inside quotes
+    "C07,plain",                                           # 9 accepted
+]
 
 
 def _copy(src: Path, dst: Path) -> Path:
@@ -76,6 +90,30 @@ def test_stray_quote_fails_the_load_naming_file_and_line(tmp_path, file_name, li
     assert "20 physical lines" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Nothing was loaded" in result.stderr  # a fresh data directory: no earlier load
+    assert not (data_dir / "ingest" / "current").exists()
+
+
+@pytest.mark.parametrize("file_name", ["risk_assessments.csv", "sites.csv"])
+def test_a_quote_that_never_closes_fails_the_load_naming_its_line(tmp_path, file_name):
+    """A stray quote in one of the last 20 lines runs to the end of the file without
+    reaching the 20-line limit: the lenient reader used to close it there and accept the
+    record, the swallowed records inside one cell ("lost 0"). The file must fail."""
+    extracts = _copy(DEMO_EXTRACTS, tmp_path / "extracts")
+    path = extracts / file_name
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    line = max(2, len(lines) - 4)  # the record would span the file's last 5 lines (sites: all)
+    assert len(lines) - line + 1 <= 20
+    assert '"' not in "".join(lines[line - 1:])
+    _put_quote_at_last_cell(path, line)
+    data_dir = tmp_path / "data"
+
+    result = chemsafe(data_dir, "ingest", str(extracts), check=False)
+
+    assert result.returncode != 0
+    assert file_name in result.stderr
+    assert f"line {line}" in result.stderr
+    assert "never closes" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (data_dir / "ingest" / "current").exists()
 
 
@@ -151,10 +189,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     extracts = _copy(BAD_ROWS, root / "extracts")
     (extracts / "admin_actions.csv").write_text("\n".join(ADMIN_LINES) + "\n",
                                                 encoding="utf-8")
+    (extracts / "contractors.csv").write_bytes(
+        ("\n".join(CONTRACTOR_LINES) + "\n").encode("utf-8"))
     data_dir = root / "data"
     chemsafe(data_dir, "ingest", str(extracts))
     chemsafe(data_dir, "build", "--select", "+load_summary", "+quarantine",
-             "stg_ehs__admin_actions",
+             "stg_ehs__admin_actions", "stg_ehs__contractors",
              "--indirect-selection", "cautious")
     return Built(extracts, data_dir / "chemsafe.duckdb")
 
@@ -215,6 +255,26 @@ def test_wrong_field_count_and_over_long_cell_are_malformed_rows(built):
     assert too_long.startswith("A04,S01,2025-06-01,FINE,xxx")
     assert "[cut: the record is" in too_long
     assert len(too_long) < 2_000
+
+
+@pytest.mark.slow
+def test_a_quote_closed_before_its_cell_ends_makes_the_record_malformed(built):
+    """Lines counted by hand from CONTRACTOR_LINES: 9 physical lines (the lone CR of C06
+    splits its line), records at lines 2, 3, 4 (to 6), 7 (to 8) and 9."""
+    assert query(built.warehouse,
+                 "select physical_lines, blank_lines, record_lines, records_read "
+                 "from audit.load_summary where source_file = 'contractors.csv'") == [
+        (9, 0, 9, 5)]
+    rows = query(built.warehouse,
+                 "select line_number, reason_code, raw_value from audit.quarantine "
+                 "where source_file = 'contractors.csv' order by line_number")
+    assert [(line, reason) for line, reason, _ in rows] == [
+        (2, "malformed_row"), (4, "malformed_row")]
+    assert rows[0][2] == 'C01,"Acme" Ltd'
+    assert rows[1][2] == 'C03,"swallows\nC04,x\nC05,"y" z'
+    assert query(built.warehouse,
+                 "select contractor_id, contractor_name from staging.stg_ehs__contractors "
+                 "order by 1") == [("C02", "plain"), ("C06", "a\rb"), ("C07", "plain")]
 
 
 def test_physical_line_count_from_bytes(tmp_path):

@@ -79,6 +79,11 @@ conventions: |
     whole, with a message naming the file and the line where that record starts; nothing of that
     load is published. A cell longer than 32,767 characters makes its record `malformed_row`; the
     rest of the file loads.
+  - (This project's reading of `"` quoting, RFC 4180.) A quote opens a cell only at its start; a
+    `"` inside an unquoted cell is kept as text. A quoted cell whose closing quote is followed by
+    more text (`"Acme" Ltd`) makes its record `malformed_row`, the record's physical lines shown
+    as they stand; a quote still open at the end of the file fails the file as a whole, naming
+    the line where its record starts, as a record over 20 lines does.
   - A file counts only when its name is exactly the contract's (case included) and it is a
     regular file inside the folder: a link that points outside the folder fails the load.
 

@@ -187,7 +187,11 @@ class RecordReader:
         self.lines = 0
         self.blank_lines = 0
         self._record_text: list[str] = []
+        self._at_end = False
         self.last_lines: list[str] = []  # the physical lines of the record just yielded
+        # whether the record just yielded had a quote closed before its cell ended (text
+        # after the closing quote): it is yielded with no fields and is malformed_row
+        self.broken_quote = False
 
     def _physical_lines(self, handle: Iterator[str]) -> Iterator[str]:
         for line in handle:
@@ -196,33 +200,56 @@ class RecordReader:
             if len(record_text) > MAX_RECORD_LINES:
                 raise _record_too_long(self.file_name, self.lines + 1)
             yield line
+        self._at_end = True
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         if csv.field_size_limit() < CSV_FIELD_LIMIT:
             csv.field_size_limit(CSV_FIELD_LIMIT)
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             # csv.reader pulls exactly the lines of one record before yielding it, so
-            # _record_text holds that record's physical lines.
-            reader = csv.reader(self._physical_lines(handle), strict=False)
+            # _record_text holds that record's physical lines. Strict: the lenient reader
+            # closes a quote left open at the end of the file, and glues text after a
+            # closing quote onto the cell, accepting records a stray quote has swallowed.
+            reader = csv.reader(self._physical_lines(handle), strict=True)
             while True:
+                self.broken_quote = False
                 try:
                     record = next(reader)
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    raise IngestError(
-                        f"{self.file_name}: unreadable CSV in the record starting at line "
-                        f"{self.lines + 1} ({exc}); the load is rejected"
-                    ) from exc
+                    record = self._quote_error(exc)
                 start = self.lines + 1
                 record_text = self._record_text
                 self.lines += len(record_text)
-                blank = len(record) <= 1 and "".join(record_text).strip() == ""
+                blank = (not self.broken_quote and len(record) <= 1
+                         and "".join(record_text).strip() == "")
                 self.last_lines, self._record_text = record_text, []
                 if blank:
                     self.blank_lines += 1
                     continue
                 yield start, record
+
+
+    def _quote_error(self, exc: csv.Error) -> list[str]:
+        """The reader stopped inside a record. A quote still open at the end of the file
+        fails the file; a closing quote followed by more text in the same cell makes the
+        record malformed (no fields: the reader has dropped the rest of that line, and
+        reads on from the next); anything else fails the file."""
+        start = self.lines + 1
+        if self._at_end:
+            raise IngestError(
+                f"{self.file_name}: the record starting at line {start} opens a quote that "
+                "never closes: it runs to the end of the file (a stray quote swallows the "
+                f"lines after it); fix line {start} and load again; the load is rejected"
+            ) from exc
+        if "expected after" not in str(exc):  # not the quote rule: e.g. the field limit
+            raise IngestError(
+                f"{self.file_name}: unreadable CSV in the record starting at line "
+                f"{start} ({exc}); the load is rejected"
+            ) from exc
+        self.broken_quote = True
+        return []
 
 
 def iter_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
@@ -381,6 +408,9 @@ def _convert_by_record(result: FileResult, target_dir: Path,
     if first is None:
         raise IngestError(f"{extract.file_name}: the file is empty (no header row)")
     _, header = first
+    if reader.broken_quote:
+        raise IngestError(f"{extract.file_name}: the header row has text after a closing "
+                          "quote in one of its cells; the load is rejected")
     positions, extras = match_header(extract, header)
     result.extra_columns = [name for name, _ in extras]
     width = len(header)
@@ -391,10 +421,10 @@ def _convert_by_record(result: FileResult, target_dir: Path,
         for line, record in records:
             result.records_read += 1
             too_long = too_long_column(record, header, MAX_CELL_CHARS)
-            if len(record) != width or too_long is not None:
+            if reader.broken_quote or len(record) != width or too_long is not None:
                 result.malformed += 1
                 malformed_writer.writerow([
-                    extract.file_name, line, len(record), width,
+                    extract.file_name, line, "" if reader.broken_quote else len(record), width,
                     too_long if len(record) == width else "",
                     protection.shown_malformed(
                         shown_raw_text(record_physical_text(reader.last_lines))),
@@ -412,8 +442,24 @@ def _convert_by_record(result: FileResult, target_dir: Path,
                 if extras
                 else ""
             )
-            writer.writerow([line, *cells, extra_json, digest])
+            row = [line, *cells, extra_json, digest]
+            if any("\r" in cell for cell in cells if cell):
+                out.write(_quoted_line(row))  # csv.writer leaves a lone CR unquoted
+            else:
+                writer.writerow(row)
     _account_for_lines(result, reader)
+
+
+def _quoted_line(row: list[object]) -> str:
+    """A converted record as csv.writer writes it, except that a cell holding a line break
+    of any kind (a lone CR included, which csv.writer with an LF terminator leaves bare,
+    and a reader then takes for the end of the record) is quoted."""
+    def cell(value: object) -> str:
+        text = "" if value is None else str(value)
+        if any(c in text for c in ',"\r\n'):
+            return '"' + text.replace('"', '""') + '"'
+        return text
+    return ",".join(cell(value) for value in row) + "\n"
 
 
 def _account_for_lines(result: FileResult, reader: RecordReader) -> None:
