@@ -10,6 +10,7 @@ the program.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from dataclasses import dataclass
@@ -275,6 +276,37 @@ def test_a_quote_closed_before_its_cell_ends_makes_the_record_malformed(built):
     assert query(built.warehouse,
                  "select contractor_id, contractor_name from staging.stg_ehs__contractors "
                  "order by 1") == [("C02", "plain"), ("C06", "a\rb"), ("C07", "plain")]
+
+
+def test_cells_past_the_csv_modules_own_limits_are_malformed_rows(tmp_path):
+    """Python's csv module refuses a cell over 131,072 characters by default: a cell of
+    131,073 (a file DuckDB reads, the long record parsed in Python) crashed ingest with a
+    traceback, and one of 64 Mi characters and one more (a record past DuckDB's 4 MB, read
+    record by record) failed the load. The contract says malformed_row for both, the rest
+    of each file loaded."""
+    extracts = _copy(BAD_ROWS, tmp_path / "extracts")
+    sites = extracts / "sites.csv"
+    site_lines = sites.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    sites.write_text("\n".join([*site_lines, "S09," + "x" * 131_073 + ",울산,20119"]) + "\n",
+                     encoding="utf-8")
+    (extracts / "contractors.csv").write_text(
+        "contractor_id,contractor_name\nC01,plain\nC02," + "y" * ((1 << 26) + 1)
+        + "\nC03,plain\n", encoding="utf-8")
+    data_dir = tmp_path / "data"
+
+    result = chemsafe(data_dir, "ingest", str(extracts), check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    with (data_dir / "ingest" / "current" / "raw__malformed_rows.csv").open(
+            encoding="utf-8", newline="") as handle:
+        malformed = {(row["source_file"], row["line_number"], row["column_name"])
+                     for row in csv.DictReader(handle)}
+    assert ("sites.csv", str(len(site_lines) + 1), "site_name") in malformed
+    assert ("contractors.csv", "3", "contractor_name") in malformed
+    with (data_dir / "ingest" / "current" / "raw_contractors.csv").open(
+            encoding="utf-8", newline="") as handle:
+        assert [row["_line"] for row in csv.DictReader(handle)] == ["2", "4"]
 
 
 def test_physical_line_count_from_bytes(tmp_path):

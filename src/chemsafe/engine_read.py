@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -167,11 +168,26 @@ def _too_long_cells(source: BinaryIO, candidates: list[tuple[int, int, int, int]
     found: dict[int, Malformed] = {}
     for index, line, start, end in candidates:
         text = record_text(source, start, end)
-        cells = next(csv.reader([text]))
+        cells = record_cells(text)
         column = too_long_column(cells, header, max_cell_chars)
         if column is not None:
             found[index] = Malformed(line, len(cells), column, text)
     return found
+
+
+def record_cells(text: str) -> list[str]:
+    """The cells of one record's text (RFC 4180), however long a cell is."""
+    unlimited_field_size()
+    return next(csv.reader([text]))
+
+
+def unlimited_field_size() -> None:
+    """Let the csv module read a cell of any length. It refuses one over its field limit
+    (131,072 characters by default) with an error, before the contract's own limit
+    (32,767: malformed_row, the rest of the file loaded) is applied to the cells read. The
+    record's text is in memory already, so the module's limit guards nothing."""
+    if csv.field_size_limit() < sys.maxsize:
+        csv.field_size_limit(sys.maxsize)
 
 
 def too_long_column(cells: list[str], header: list[str], max_cell_chars: int) -> str | None:
@@ -292,4 +308,4 @@ def _register_protection(con: duckdb.DuckDBPyConnection, protection: Protection)
 
 def header_fields(source: Path, start: int, end: int) -> list[str]:
     with source.open("rb") as handle:
-        return next(csv.reader([record_text(handle, start, end)]))
+        return record_cells(record_text(handle, start, end))

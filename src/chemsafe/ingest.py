@@ -44,6 +44,7 @@ from chemsafe.engine_read import (
     header_fields,
     memory_share,
     too_long_column,
+    unlimited_field_size,
 )
 from chemsafe.paths import DataPaths
 from chemsafe.personal import (
@@ -73,9 +74,6 @@ MALFORMED_COLUMNS = ("source_file", "line_number", "field_count", "expected_fiel
 # malformed_row).
 MAX_RECORD_LINES = LIMITS.max_record_lines
 MAX_CELL_CHARS = LIMITS.max_cell_chars
-# The csv module refuses a field longer than its limit (131,072 by default) with an
-# error; a cell is at most 20 lines, so this only bounds absurd single lines.
-CSV_FIELD_LIMIT = 1 << 26
 # A malformed record's raw text is kept for the quarantine, cut to this length when its
 # record is malformed because of an over-long cell.
 RAW_TEXT_SHOWN = 1_000
@@ -203,8 +201,7 @@ class RecordReader:
         self._at_end = True
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        if csv.field_size_limit() < CSV_FIELD_LIMIT:
-            csv.field_size_limit(CSV_FIELD_LIMIT)
+        unlimited_field_size()
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             # csv.reader pulls exactly the lines of one record before yielding it, so
             # _record_text holds that record's physical lines. Strict: the lenient reader
