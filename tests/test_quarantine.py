@@ -63,6 +63,7 @@ EXPECTED_QUARANTINE: list[tuple[str, int, str | None, str]] = [
     ("inventory_system.csv", 14, "quantity_kg", "bad_number"),  # 1 in the 11th decimal
     ("inventory_system.csv", 16, "quantity_kg", "bad_number"),  # 0.(29 zeros)1
     ("inventory_system.csv", 17, "quantity_kg", "bad_number"),  # -19 digits: type before negative
+    ("inventory_system.csv", 18, "quantity_kg", "bad_number"),  # "0,123": a group never starts 0
     # --- inventory_field.csv
     ("inventory_field.csv", 4, "cas_no", "orphan_reference"),  # 1310-73-2 was rejected
     ("inventory_field.csv", 5, "counted_kg", "negative_value"),
@@ -163,7 +164,7 @@ EXPECTED_COUNTS: dict[str, tuple[int, int, int]] = {
     "facilities.csv": (6, 0, 4),
     "risk_assessments.csv": (6, 0, 2),
     "substances.csv": (8, 0, 3),
-    "inventory_system.csv": (16, 0, 5),
+    "inventory_system.csv": (17, 0, 5),
     "inventory_field.csv": (4, 0, 2),
     "inspections.csv": (5, 0, 3),
     "self_inspection_field.csv": (12, 0, 4),
@@ -217,7 +218,7 @@ def test_quarantine_holds_exactly_the_expected_rows(warehouse):
         warehouse,
         "select source_file, line_number, column_name, reason_code from audit.quarantine",
     )
-    assert len(EXPECTED_QUARANTINE) == 94
+    assert len(EXPECTED_QUARANTINE) == 95
     assert len(set(EXPECTED_QUARANTINE)) == len(EXPECTED_QUARANTINE)
     missing = sorted(set(EXPECTED_QUARANTINE) - set(actual), key=str)
     unexpected = sorted(set(actual) - set(EXPECTED_QUARANTINE), key=str)

@@ -93,7 +93,8 @@ conventions: |
     `out_of_range` (checked in the range step; `0001-01-01` and `9999-12-31` are placeholders,
     not dates).
   - Numbers: `-?digits[.digits]`, or with comma thousands grouping in groups of exactly three
-    (`"1,234.5"`); no exponent, no other grouping; else `bad_number`. Integer columns also take a
+    (`"1,234.5"`); no exponent, no other grouping; else `bad_number`. (This project: a grouped
+    number's first group does not start with 0, so `"0,123"`, a decimal comma, is `bad_number`.) Integer columns also take a
     number whose fraction is zero (`3.0`); `3.5` is `bad_integer`. Values are stored exactly,
     never rounded: a number with more than 18 digits before the decimal point, or a non-zero
     digit after the 10th decimal place, is `bad_number` (`bad_integer` in an integer column);

@@ -240,7 +240,7 @@ class RecordReader:
                 "never closes: it runs to the end of the file (a stray quote swallows the "
                 f"lines after it); fix line {start} and load again; the load is rejected"
             ) from exc
-        if "expected after" not in str(exc):  # not the quote rule: e.g. the field limit
+        if "expected after" not in str(exc):  # any other error of the reader
             raise IngestError(
                 f"{self.file_name}: unreadable CSV in the record starting at line "
                 f"{start} ({exc}); the load is rejected"
