@@ -309,6 +309,27 @@ def test_cells_past_the_csv_modules_own_limits_are_malformed_rows(tmp_path):
         assert [row["_line"] for row in csv.DictReader(handle)] == ["2", "4"]
 
 
+@pytest.mark.parametrize(("file_name", "line"), [("findings.csv", 12), ("drills.csv", 10)])
+def test_an_undecodable_byte_is_named_by_its_line_and_offset(tmp_path, file_name, line):
+    """A CP949 character at the end of one line of a UTF-8 file (drills.csv starts with a
+    byte-order mark): the message names the line and the byte offset of the first byte
+    that is not UTF-8, counted in the file as it is (the mark included), by hand here."""
+    extracts = _copy(DEMO_EXTRACTS, tmp_path / "extracts")
+    path = extracts / file_name
+    lines = path.read_bytes().split(b"\n")
+    ending = b"\r" if lines[line - 1].endswith(b"\r") else b""  # drills.csv: CR LF
+    lines[line - 1] = lines[line - 1].removesuffix(ending) + "가".encode("cp949") + ending
+    path.write_bytes(b"\n".join(lines))
+    offset = len(b"\n".join(lines[:line])) - len(ending) - 2
+
+    result = chemsafe(tmp_path / "data", "ingest", str(extracts), check=False)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"{file_name}: " in result.stderr
+    assert f"line {line} (byte offset {offset})" in result.stderr
+
+
 def test_physical_line_count_from_bytes(tmp_path):
     cases = {
         b"": 0, b"a": 1, b"a\n": 1, b"a\nb": 2, b"a\r\nb\r\n": 2, b"a\rb\r": 2,

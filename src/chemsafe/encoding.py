@@ -36,13 +36,16 @@ class FileFingerprint:
         return {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp949": "CP949"}[self.encoding]
 
 
-def _decode(path: Path, encoding: str, write: Callable[[str], object] | None = None) -> int:
-    """Stream the file through a strict incremental decoder, handing the text to `write`
-    when given; return -1 when it all decodes, else the byte offset of the first byte the
-    decoder rejects (the file's size when it ends inside a character)."""
+def _decode(path: Path, encoding: str, write: Callable[[str], object] | None = None,
+            skip: int = 0) -> int:
+    """Stream the file, from byte `skip` on, through a strict incremental decoder, handing
+    the text to `write` when given; return -1 when it all decodes, else the byte offset in
+    the file of the first byte the decoder rejects (the file's size when it ends inside a
+    character)."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    offset = 0
+    offset = skip
     with path.open("rb") as handle:
+        handle.seek(skip)
         while chunk := handle.read(CHUNK):
             try:
                 text = decoder.decode(chunk)
@@ -64,6 +67,24 @@ def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
     """Whether the file decodes; (ok, byte offset of the first error or -1)."""
     where = _decode(path, encoding)
     return where < 0, where
+
+
+def line_at(path: Path, offset: int) -> int:
+    """The physical line (the first is 1) that holds byte `offset`: LF, CR LF and a lone CR
+    end a line, as ingestion counts them. In UTF-8 and CP949 the bytes CR and LF only ever
+    stand for themselves, so the bytes before the offset can be counted undecoded."""
+    breaks, left, last = 0, offset, b""
+    with path.open("rb") as handle:
+        while left > 0 and (chunk := handle.read(min(CHUNK, left))):
+            if last == b"\r" and chunk.startswith(b"\n"):
+                breaks -= 1  # a CR LF split across two chunks, counted twice
+            breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            last, left = chunk[-1:], left - len(chunk)
+    return breaks + 1
+
+
+def _where(path: Path, offset: int) -> str:
+    return f"line {line_at(path, offset)} (byte offset {offset})"
 
 
 def _valid_utf8_bytes(data: bytes) -> bool:
@@ -111,8 +132,13 @@ def _hash_and_check_utf8(path: Path, skip: int) -> tuple[str, int, bool]:
 
 
 def not_cp949_message(path: Path, where: int) -> str:
-    return (f"{path.name}: decodes neither as UTF-8 nor as CP949 (first byte CP949 rejects "
-            f"at offset {where}); the file is not loaded")
+    """The message for a file (no byte-order mark) that is not UTF-8 and that CP949
+    rejects at byte `where`: both places, by line, since either may be the damage (a
+    UTF-8 file with one CP949 character, a CP949 file with one stray byte)."""
+    not_utf8 = _decode(path, "utf-8")
+    return (f"{path.name}: decodes neither as UTF-8 nor as CP949: the first byte that is "
+            f"not UTF-8 is on {_where(path, not_utf8)}, the first that CP949 rejects on "
+            f"{_where(path, where)}; the file is not loaded")
 
 
 def fingerprint(path: Path, confirm_cp949: bool = True) -> FileFingerprint:
@@ -128,10 +154,10 @@ def fingerprint(path: Path, confirm_cp949: bool = True) -> FileFingerprint:
     sha, size, valid = _hash_and_check_utf8(path, len(BOM) if has_bom else 0)
     if has_bom:
         if not valid:
-            _, where = _decodes(path, "utf-8-sig")
+            where = _decode(path, "utf-8", skip=len(BOM))
             raise EncodingError(
-                f"{path.name}: starts with a UTF-8 byte-order mark but is not valid UTF-8 "
-                f"(first bad byte at offset {where})"
+                f"{path.name}: starts with a UTF-8 byte-order mark but is not valid UTF-8: "
+                f"the first invalid byte is on {_where(path, where)}"
             )
         return FileFingerprint(sha, size, "utf-8-sig")
     if valid:
