@@ -281,3 +281,48 @@ def test_failed_build_did_rebuild_the_working_warehouse(scenario: Scenario,
     assert working == [(OLD_SITE,)]
     assert serving == [(RENAMED_SITE,)]
 
+
+
+# Runs `chemsafe publish --reuse-build` in its own process, the job stopped (SIGTERM to
+# itself, as a scheduler's timeout sends it) just after the new serving file is installed
+# and before the exports, the pages and the record are switched over.
+STOP_DURING_SWITCH = r"""
+import os, signal, sys
+import chemsafe.publish as publish
+from chemsafe.cli import main
+swap = publish.swap_link
+def swap_after_sigterm(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGTERM)
+    return swap(*args, **kwargs)
+publish.swap_link = swap_after_sigterm
+sys.exit(main(["publish", "--reuse-build"]))
+"""
+
+
+def test_a_stop_during_the_switch_over_finishes_it_and_says_so(
+        demo_published: Path, tmp_path: Path) -> None:
+    """The switch-over is five steps (serving file, exports link, docs, dashboard, record):
+    stopped after the first, readers saw the new serving file beside the old exports and
+    pages, and the message said nothing half-done was published. A stop there now waits
+    for the last step: every output names the same, new publication."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_published, data_dir, symlinks=True)
+    paths = DataPaths(data_dir)
+    before = json.loads(paths.publication_record.read_text(encoding="utf-8"))["publication_id"]
+
+    run = subprocess.run([sys.executable, "-c", STOP_DURING_SWITCH], capture_output=True,
+                         text=True, env={**os.environ, "CHEMSAFE_DATA_DIR": str(data_dir)},
+                         timeout=600)
+
+    assert run.returncode == 128 + 15, run.stderr
+    record = json.loads(paths.publication_record.read_text(encoding="utf-8"))["publication_id"]
+    with duckdb.connect(str(paths.serving_db), read_only=True) as con:
+        serving = con.execute("select publication_id from audit.publication").fetchall()[0][0]
+    exports = os.readlink(paths.parquet_exports).rsplit("/", 1)[-1]
+    assert serving == record == exports != before
+    assert record in paths.dashboard_html.read_text(encoding="utf-8")
+    assert not [f.name for d in (paths.docs_dir, paths.dashboard_dir, paths.serving_dir)
+                for f in d.iterdir() if f.name.startswith((".index.", ".chemsafe_serving."))]
+    assert "stopped by SIGTERM" in run.stderr
+    assert f"publication {record} was completed first" in run.stderr
+    assert "Traceback" not in run.stderr

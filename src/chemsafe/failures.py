@@ -7,6 +7,9 @@ from __future__ import annotations
 import errno
 import re
 import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -64,6 +67,7 @@ class Terminated(BaseException):
     def __init__(self, signum: int) -> None:
         self.signum = signum
         self.stopped: list[str] = []  # what was stopped on the way out, e.g. "dbt (PID 12)"
+        self.completed = ""  # what was finished before stopping, e.g. "publication X"
         super().__init__(signal.Signals(signum).name)
 
     @property
@@ -73,12 +77,41 @@ class Terminated(BaseException):
     def line(self, command: str) -> str:
         name = signal.Signals(self.signum).name
         stopped = f"; {', '.join(self.stopped)} stopped with it" if self.stopped else ""
-        return (f"chemsafe {command}: stopped by {name}{stopped}; nothing half-done was "
-                "published")
+        completed = (f"; {self.completed} was completed first, whole" if self.completed
+                     else "")
+        return (f"chemsafe {command}: stopped by {name}{stopped}{completed}; nothing "
+                "half-done was published")
 
 
 def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
     raise Terminated(signum)
+
+
+@contextmanager
+def signals_held(completed: str) -> Iterator[None]:
+    """A block that must not be cut short (the few renames that switch readers over to a
+    publication): SIGTERM and SIGINT received inside it take effect when it ends, as
+    Terminated noting `completed`. Outside the main thread, where Python delivers no
+    signal, the block simply runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, hold)
+                for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        stop = Terminated(received[0])
+        stop.completed = completed
+        raise stop
 
 
 def stop_on_signals() -> None:

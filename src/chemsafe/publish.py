@@ -38,7 +38,7 @@ from chemsafe.dashboard import write_dashboard
 from chemsafe.db import first_row
 from chemsafe.docs import DocsError, generate_docs
 from chemsafe.exports import ExportedFile, write_exports
-from chemsafe.failures import duckdb_error_text, os_error_text
+from chemsafe.failures import duckdb_error_text, os_error_text, signals_held
 from chemsafe.paths import DataPaths, project_root, semantic_manifest_path
 from chemsafe.reconciliation_scope import (
     ReconciledQuarter,
@@ -272,18 +272,21 @@ def publish_built_warehouse(paths: DataPaths, expected_load_id: str | None = Non
             for folder in (partial, release):
                 shutil.rmtree(folder, ignore_errors=True)
             raise
-        # Everything is complete on disk: switch readers over, one atomic step each.
-        stale_wal = paths.serving_db.with_name(paths.serving_db.name + ".wal").exists()
-        install_serving_file(staged_db, paths.serving_db)
-        if stale_wal:
-            print("chemsafe publish: warning: the old serving file had a write-ahead log "
-                  "(something opened it for writing); it was moved aside", file=sys.stderr)
-        swap_link(paths.parquet_exports, release)
-        replace_file(staged_docs, paths.docs_index)
-        replace_file(staged_dashboard, paths.dashboard_html)
-        write_text_atomic(paths.publication_record,
-                          _record(publication, build, tables, exports, paths, reconciliation,
-                                  restatements))
+        # Everything is complete on disk: switch readers over, one atomic step each, and
+        # all of them: a stop asked for meanwhile waits for the last (signals_held).
+        with signals_held(f"publication {pid}"):
+            stale_wal = paths.serving_db.with_name(paths.serving_db.name + ".wal").exists()
+            install_serving_file(staged_db, paths.serving_db)
+            if stale_wal:
+                print("chemsafe publish: warning: the old serving file had a write-ahead log "
+                      "(something opened it for writing); it was moved aside",
+                      file=sys.stderr)
+            swap_link(paths.parquet_exports, release)
+            replace_file(staged_docs, paths.docs_index)
+            replace_file(staged_dashboard, paths.dashboard_html)
+            write_text_atomic(paths.publication_record,
+                              _record(publication, build, tables, exports, paths,
+                                      reconciliation, restatements))
         try:  # after the swap: a read-only checkout must not turn a publication into an error
             install_semantic_manifest(paths)
         except OSError as exc:
