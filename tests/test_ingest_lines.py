@@ -330,6 +330,37 @@ def test_an_undecodable_byte_is_named_by_its_line_and_offset(tmp_path, file_name
     assert f"line {line} (byte offset {offset})" in result.stderr
 
 
+def test_an_employee_number_in_a_header_is_masked_like_one_in_a_cell(tmp_path):
+    """Extra columns are kept (in the load's manifest and each record's `_extras`) under
+    their header names: a header that is an employee number is written masked, two such
+    headers apart by their field numbers, and a header naming one twice fails the load
+    with the number masked in the message too."""
+    extracts = _copy(BAD_ROWS, tmp_path / "extracts")
+    sites = extracts / "sites.csv"
+    header, *rows = sites.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    assert header.count(",") == 3  # four contract columns: the extras are fields 5 and 6
+    sites.write_text("\n".join([header + ",E40077,e40078", *(r + ",a,b" for r in rows)])
+                     + "\n", encoding="utf-8")
+    data_dir = tmp_path / "data"
+
+    chemsafe(data_dir, "ingest", str(extracts))
+
+    load = data_dir / "ingest" / "current"
+    with (load / "raw__ingest_manifest.csv").open(encoding="utf-8", newline="") as handle:
+        manifest = {row["source_file"]: row for row in csv.DictReader(handle)}
+    written = (load / "raw_sites.csv").read_text(encoding="utf-8")
+    for text in (manifest["sites.csv"]["extra_columns"], written):
+        assert "4007" not in text
+        assert "[employee no.] (field 5)" in text and "[employee no.] (field 6)" in text
+
+    sites.write_text("\n".join([header + ",E40077,E40077", *(r + ",a,b" for r in rows)])
+                     + "\n", encoding="utf-8")
+    result = chemsafe(tmp_path / "data2", "ingest", str(extracts), check=False)
+    assert result.returncode != 0
+    assert "sites.csv: header names column '[employee no.]' twice" in result.stderr
+    assert "4007" not in result.stderr
+
+
 def test_physical_line_count_from_bytes(tmp_path):
     cases = {
         b"": 0, b"a": 1, b"a\n": 1, b"a\nb": 2, b"a\r\nb\r\n": 2, b"a\rb\r": 2,

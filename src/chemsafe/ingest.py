@@ -27,6 +27,7 @@ import csv
 import json
 import shutil
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -52,6 +53,7 @@ from chemsafe.personal import (
     KEY_FINGERPRINT_FILE,
     TRIM_CHARS,
     Protection,
+    mask_employee_numbers,
 )
 from chemsafe.pseudonym import key_fingerprint, pseudonym_key
 from chemsafe.record_scan import scan_or_reason
@@ -149,7 +151,8 @@ def match_header(
     for idx, name in enumerate(names):
         if name in seen:
             raise IngestError(
-                f"{extract.file_name}: header names column '{name}' twice "
+                f"{extract.file_name}: header names column "
+                f"'{mask_employee_numbers(name)}' twice "
                 f"(fields {seen[name] + 1} and {idx + 1}); the load is rejected"
             )
         seen[name] = idx
@@ -162,8 +165,18 @@ def match_header(
         )
     positions = [seen[c] for c in extract.column_names]
     contract = set(extract.column_names)
-    extras = [(name, idx) for idx, name in enumerate(names) if name not in contract]
-    return positions, extras
+    return positions, _extra_columns(
+        [(name, idx) for idx, name in enumerate(names) if name not in contract])
+
+
+def _extra_columns(extras: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The extra columns' names as ingest writes them (the load's manifest, the keys of
+    `_extras`): a header is data too, so an employee number in one is masked like one in
+    free text; a name that masking makes equal to another's gets its field number."""
+    masked = [(mask_employee_numbers(name), idx) for name, idx in extras]
+    counts = Counter(name for name, _ in masked)
+    return [(name if counts[name] == 1 else f"{name} (field {idx + 1})", idx)
+            for name, idx in masked]
 
 
 class RecordReader:
