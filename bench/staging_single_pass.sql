@@ -28,7 +28,7 @@ end;
 create or replace macro outside_window(d) as d < date '1900-01-01' or d > date '2099-12-31';
 
 create or replace macro as_integer(v) as case
-    when (regexp_full_match(v, '-?[0-9]+([.][0-9]+)?') or regexp_full_match(v, '-?[0-9]{1,3}(,[0-9]{3})+([.][0-9]+)?'))
+    when (regexp_full_match(v, '-?[0-9]+([.][0-9]+)?') or regexp_full_match(v, '-?[1-9][0-9]{0,2}(,[0-9]{3})+([.][0-9]+)?'))
      and regexp_full_match(replace(v, ',', ''), '-?[0-9]{1,18}([.][0-9]{1,10}0*)?')
      and try_cast(replace(v, ',', '') as decimal(38, 10)) = floor(try_cast(replace(v, ',', '') as decimal(38, 10)))
     then try_cast(try_cast(replace(v, ',', '') as decimal(38, 10)) as bigint)

@@ -11,6 +11,7 @@ the program.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -51,6 +52,9 @@ CONTRACTOR_LINES = [
     'C05,"y" z',                                           # 6 ... closes before y: text after
     'C06,"a\rb"',                                          # 7 and 8: a lone CR inside quotes
     "C07,plain",                                           # 9 accepted
+    'C08,"Tank "A" 2,"note',                               # 10 text after a quote; then a
+    'C09,ends here"',                                      # 11 cell opens and closes here
+    "C10,plain",                                           # 12 accepted
 ]
 
 
@@ -260,22 +264,26 @@ def test_wrong_field_count_and_over_long_cell_are_malformed_rows(built):
 
 @pytest.mark.slow
 def test_a_quote_closed_before_its_cell_ends_makes_the_record_malformed(built):
-    """Lines counted by hand from CONTRACTOR_LINES: 9 physical lines (the lone CR of C06
-    splits its line), records at lines 2, 3, 4 (to 6), 7 (to 8) and 9."""
+    """Lines counted by hand from CONTRACTOR_LINES: 12 physical lines (the lone CR of C06
+    splits its line), records at lines 2, 3, 4 (to 6), 7 (to 8), 9, 10 (to 11) and 12.
+    Line 10, read on leniently after its broken quote, opens a quoted cell that line 11
+    closes: C09 is part of that record, not a record of its own."""
     assert query(built.warehouse,
                  "select physical_lines, blank_lines, record_lines, records_read "
                  "from audit.load_summary where source_file = 'contractors.csv'") == [
-        (9, 0, 9, 5)]
+        (12, 0, 12, 7)]
     rows = query(built.warehouse,
                  "select line_number, reason_code, raw_value from audit.quarantine "
                  "where source_file = 'contractors.csv' order by line_number")
     assert [(line, reason) for line, reason, _ in rows] == [
-        (2, "malformed_row"), (4, "malformed_row")]
+        (2, "malformed_row"), (4, "malformed_row"), (10, "malformed_row")]
     assert rows[0][2] == 'C01,"Acme" Ltd'
     assert rows[1][2] == 'C03,"swallows\nC04,x\nC05,"y" z'
+    assert rows[2][2] == 'C08,"Tank "A" 2,"note\nC09,ends here"'
     assert query(built.warehouse,
                  "select contractor_id, contractor_name from staging.stg_ehs__contractors "
-                 "order by 1") == [("C02", "plain"), ("C06", "a\rb"), ("C07", "plain")]
+                 "order by 1") == [("C02", "plain"), ("C06", "a\rb"), ("C07", "plain"),
+                                   ("C10", "plain")]
 
 
 def test_cells_past_the_csv_modules_own_limits_are_malformed_rows(tmp_path):
@@ -338,9 +346,11 @@ def test_an_employee_number_in_a_header_is_masked_like_one_in_a_cell(tmp_path):
     extracts = _copy(BAD_ROWS, tmp_path / "extracts")
     sites = extracts / "sites.csv"
     header, *rows = sites.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    assert header.count(",") == 3  # four contract columns: the extras are fields 5 and 6
-    sites.write_text("\n".join([header + ",E40077,e40078", *(r + ",a,b" for r in rows)])
-                     + "\n", encoding="utf-8")
+    assert header.count(",") == 3  # four contract columns: the extras are fields 5 to 7
+    long_row = "S09,x,y,20119," + "z" * 32_768 + ",b,c"  # a cell over the limit in E40077
+    sites.write_text("\n".join([header + ",E40077,e40078,[employee no.] (field 5)",
+                                *(r + ",a,b,c" for r in rows), long_row]) + "\n",
+                     encoding="utf-8")
     data_dir = tmp_path / "data"
 
     chemsafe(data_dir, "ingest", str(extracts))
@@ -348,10 +358,16 @@ def test_an_employee_number_in_a_header_is_masked_like_one_in_a_cell(tmp_path):
     load = data_dir / "ingest" / "current"
     with (load / "raw__ingest_manifest.csv").open(encoding="utf-8", newline="") as handle:
         manifest = {row["source_file"]: row for row in csv.DictReader(handle)}
-    written = (load / "raw_sites.csv").read_text(encoding="utf-8")
-    for text in (manifest["sites.csv"]["extra_columns"], written):
+    with (load / "raw_sites.csv").open(encoding="utf-8", newline="") as handle:
+        extras = [json.loads(row["_extras"]) for row in csv.DictReader(handle)]
+    malformed = (load / "raw__malformed_rows.csv").read_text(encoding="utf-8")
+    # the header literally named like E40077's masked name keeps it; E40077 gets a copy
+    assert set(extras[0]) == {"[employee no.] (field 5) 2", "[employee no.] (field 6)",
+                              "[employee no.] (field 5)"}
+    assert list(extras[0].values()) == ["a", "b", "c"]
+    for text in (manifest["sites.csv"]["extra_columns"], json.dumps(extras), malformed):
         assert "4007" not in text
-        assert "[employee no.] (field 5)" in text and "[employee no.] (field 6)" in text
+    assert ",[employee no.]," in malformed  # the column of the over-long cell, masked
 
     sites.write_text("\n".join([header + ",E40077,E40077", *(r + ",a,b" for r in rows)])
                      + "\n", encoding="utf-8")

@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from chemsafe.db import literal
-from chemsafe.personal import SETTINGS, TRIM_CHARS, Protection
+from chemsafe.personal import SETTINGS, TRIM_CHARS, Protection, mask_employee_numbers
 from chemsafe.record_scan import FileScan
 
 HASH_FUNCTION = "chemsafe_ingest_hash"
@@ -197,7 +197,8 @@ def too_long_column(cells: list[str], header: list[str], max_cell_chars: int) ->
     at = next((k for k, cell in enumerate(cells) if len(cell) > max_cell_chars), None)
     if at is None:
         return None
-    return (header[at].strip().lower() if at < len(header) else "") or f"field {at + 1}"
+    name = mask_employee_numbers(header[at].strip().lower()) if at < len(header) else ""
+    return name or f"field {at + 1}"
 
 
 def _read_and_write(read_path: Path, lines: np.ndarray, too_long: set[int], width: int,

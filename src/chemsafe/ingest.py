@@ -175,8 +175,19 @@ def _extra_columns(extras: list[tuple[str, int]]) -> list[tuple[str, int]]:
     free text; a name that masking makes equal to another's gets its field number."""
     masked = [(mask_employee_numbers(name), idx) for name, idx in extras]
     counts = Counter(name for name, _ in masked)
-    return [(name if counts[name] == 1 else f"{name} (field {idx + 1})", idx)
-            for name, idx in masked]
+    taken = {name for name, _ in masked if counts[name] == 1}
+    named: list[tuple[str, int]] = []
+    for name, idx in masked:
+        if counts[name] > 1:
+            name = unique = f"{name} (field {idx + 1})"
+            copy = 1
+            while unique in taken:  # a header already named like that
+                copy += 1
+                unique = f"{name} {copy}"
+            name = unique
+            taken.add(name)
+        named.append((name, idx))
+    return named
 
 
 class RecordReader:
@@ -220,7 +231,8 @@ class RecordReader:
             # _record_text holds that record's physical lines. Strict: the lenient reader
             # closes a quote left open at the end of the file, and glues text after a
             # closing quote onto the cell, accepting records a stray quote has swallowed.
-            reader = csv.reader(self._physical_lines(handle), strict=True)
+            self._lines = self._physical_lines(handle)
+            reader = csv.reader(self._lines, strict=True)
             while True:
                 self.broken_quote = False
                 try:
@@ -240,26 +252,53 @@ class RecordReader:
                     continue
                 yield start, record
 
-
     def _quote_error(self, exc: csv.Error) -> list[str]:
         """The reader stopped inside a record. A quote still open at the end of the file
         fails the file; a closing quote followed by more text in the same cell makes the
-        record malformed (no fields: the reader has dropped the rest of that line, and
-        reads on from the next); anything else fails the file."""
+        record malformed (no fields), the record running on, read leniently, to the line
+        end where no quoted cell is open (the reader drops the rest of the line it stopped
+        in, where a cell may open that continues on the next lines); anything else fails
+        the file."""
         start = self.lines + 1
+        if not self._at_end and "expected after" not in str(exc):  # another reader error
+            raise IngestError(
+                f"{self.file_name}: unreadable CSV in the record starting at line "
+                f"{start} ({exc}); the load is rejected"
+            ) from exc
+        while not self._at_end and _ends_inside_quotes("".join(self._record_text)):
+            next(self._lines, None)  # the record's next physical line (or the file's end)
         if self._at_end:
             raise IngestError(
                 f"{self.file_name}: the record starting at line {start} opens a quote that "
                 "never closes: it runs to the end of the file (a stray quote swallows the "
                 f"lines after it); fix line {start} and load again; the load is rejected"
             ) from exc
-        if "expected after" not in str(exc):  # any other error of the reader
-            raise IngestError(
-                f"{self.file_name}: unreadable CSV in the record starting at line "
-                f"{start} ({exc}); the load is rejected"
-            ) from exc
         self.broken_quote = True
         return []
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    """Whether a record's text, read leniently (after a closing quote, the rest of the
+    cell is unquoted text, as Python's lenient csv reader and spreadsheets take it), ends
+    inside a quoted cell: the line break at its end then belongs to the cell."""
+    quoted = after_quote = False
+    at_start = True  # at the start of a cell, where a quote opens a quoted cell
+    for char in text:
+        if quoted:
+            if not after_quote:
+                after_quote = char == '"'
+                continue
+            after_quote = False
+            if char == '"':  # a doubled quote: one quote in the cell
+                continue
+            quoted = False  # the cell's quote closed before this character
+        if char in ",\r\n":
+            at_start = True
+        elif char == '"' and at_start:
+            quoted, at_start = True, False
+        else:
+            at_start = False
+    return quoted and not after_quote
 
 
 def iter_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
@@ -417,10 +456,11 @@ def _convert_by_record(result: FileResult, target_dir: Path,
     first = next(records, None)
     if first is None:
         raise IngestError(f"{extract.file_name}: the file is empty (no header row)")
-    _, header = first
+    header_line, header = first
     if reader.broken_quote:
-        raise IngestError(f"{extract.file_name}: the header row has text after a closing "
-                          "quote in one of its cells; the load is rejected")
+        raise IngestError(f"{extract.file_name}: the header row (line {header_line}) has "
+                          "text after a closing quote in one of its cells; the load is "
+                          "rejected")
     positions, extras = match_header(extract, header)
     result.extra_columns = [name for name, _ in extras]
     width = len(header)
