@@ -685,6 +685,10 @@ def test_a_quarter_outside_the_window_writes_nothing(rec: Reconciled) -> None:
     assert query(rec.warehouse, "select quarter, run_id from audit.reconciliation_runs") == before
     assert not (rec.data_dir / "reports" / "2030-Q1").exists()
     assert reconcile(rec.data_dir, "--quarter", "2026Q1").returncode == 2  # not a label
+    for label in ("2026-Q1\n", "٢٠٢٦-Q1"):  # a final newline; Arabic-Indic digits
+        refused = reconcile(rec.data_dir, "--quarter", label)
+        assert refused.returncode == 2
+        assert "not a quarter label" in refused.stderr
 
 
 # ------------------------------------------------------------------- in a real browser
@@ -763,3 +767,26 @@ def test_gx_and_sql_agree_on_a_quarter_of_synthetic_lines(rec: Reconciled,
     got = gx_controls(Reconciled(data_dir, data_dir / "chemsafe.duckdb", {}), Q3)
     assert got["REC-INV-01"]["observed"] == pytest.approx(hits / lines, abs=1e-12)
     assert len(got["REC-INV-01"]["lines"]) == lines - hits
+
+
+def test_reconcile_refuses_a_warehouse_whose_last_build_did_not_pass_whole(
+        reconciliation_build: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A build that failed half-way (or a selective one) leaves the warehouse mixing two
+    loads: audit.ingest_manifest rebuilt from the new load, marts from the old. Reconciled
+    as it stood, the report named the new load beside the old load's exceptions, and the
+    next publish showed them beside marts they did not match. With no passed full build
+    recorded since the last dbt command, reconcile refuses and writes nothing."""
+    data_dir = private_copy(reconciliation_build, tmp_path_factory, "half-built")
+    warehouse = data_dir / "chemsafe.duckdb"
+    chemsafe(data_dir, "build", "--select", "stg_ehs__sites")  # passes; not a full build
+    tables = query(warehouse, "select table_schema, table_name from information_schema.tables")
+
+    refused = reconcile(data_dir, "--quarter", Q2)
+
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "no passed full build" in refused.stderr
+    assert "chemsafe build" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (data_dir / "reports").exists()
+    assert query(warehouse, "select table_schema, table_name from information_schema.tables"
+                 ) == tables  # no reconciliation table written either

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chemsafe.paths import project_root
 
-QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+QUARTER_PATTERN = re.compile(r"([0-9]{4})-Q([1-4])")  # fullmatch: "$" would let a final newline in
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 EXPANSION = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 REQUIRED_FIELDS = (
@@ -149,7 +149,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
 # ------------------------------------------------------------------ quarters and parameters
 
 def parse_quarter(label: str) -> tuple[int, int]:
-    match = QUARTER_PATTERN.match(label)
+    match = QUARTER_PATTERN.fullmatch(label)
     if not match:
         raise CatalogError(f"not a quarter label (YYYY-Qn): {label!r}")
     return int(match.group(1)), int(match.group(2))

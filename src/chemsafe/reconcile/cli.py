@@ -144,11 +144,24 @@ def reconcile_job(quarter: str | None) -> int:
 
 
 def target_problem(target: str | None) -> str | None:
-    """Why the working warehouse cannot be confirmed to hold the last passed build on
-    `target` (None: it does, or no target was asked for)."""
+    """Why the working warehouse cannot be confirmed to hold the last passed full build
+    (on `target`, when one is asked for); None when it does.
+
+    Without a target, only a data directory where dbt has run is checked: a warehouse
+    copied in on its own has no build record to confirm it by, and is reconciled as it
+    stands. Where dbt has run, a failed or selective build since the last passed full one
+    (chemsafe.build_stamp clears the record before any dbt command that writes) may have
+    left tables of two loads side by side: the report would name one load and count the
+    other."""
+    paths = data_paths()
+    built_on = read_stamp(paths)
     if target is None:
+        if built_on is None and (paths.dbt_target / "run_results.json").is_file():
+            return ("no passed full build is recorded since the last dbt command that could "
+                    "write the working warehouse (a build that failed or was a selection): "
+                    "its tables may come from two loads; run `chemsafe build` until it "
+                    "passes, then reconcile")
         return None
-    built_on = read_stamp(data_paths())
     if built_on is None:
         return (f"cannot confirm that the working warehouse holds a build on `{target}`: no "
                 "passed full build is recorded since the last dbt command that could write "
