@@ -74,16 +74,24 @@ def _put_quote_at_last_cell(path: Path, line_number: int) -> None:
 # --- the stray quote fails the file, naming the line -------------------------------
 
 
-@pytest.mark.parametrize(("file_name", "line"), [
-    ("risk_assessments.csv", 10),  # the case a user saw: the last cell of line 10
-    ("findings.csv", 40),  # the findings case: a quote opening a remarks cell
+@pytest.mark.parametrize(("file_name", "line", "reason"), [
+    # the case a user saw: the last cell of line 10, the record running on far past 20 lines
+    ("risk_assessments.csv", 10, "20 physical lines"),
+    ("findings.csv", 40, "20 physical lines"),  # a quote opening a remarks cell
+    # a quote in one of the last lines runs to the end of the file within 20 lines: the
+    # lenient reader used to close it there and accept the record, the swallowed records
+    # inside one cell ("lost 0")
+    ("risk_assessments.csv", -5, "never closes"),
+    ("sites.csv", -5, "never closes"),
 ])
-def test_stray_quote_fails_the_load_naming_file_and_line(tmp_path, file_name, line):
+def test_stray_quote_fails_the_load_naming_file_and_line(tmp_path, file_name, line, reason):
+    """line: where the quote goes (negative: the record spans that many last lines)."""
     extracts = _copy(DEMO_EXTRACTS, tmp_path / "extracts")
-    # the demo file has no other quote after this line, so the record would run on to
-    # the end of the file: far more than 20 physical lines
-    assert '"' not in "".join(
-        (extracts / file_name).read_text(encoding="utf-8").split("\n")[line - 1:])
+    lines = (extracts / file_name).read_text(encoding="utf-8").rstrip("\n").split("\n")
+    line = line if line > 0 else max(2, len(lines) + line + 1)
+    # the demo file has no other quote after this line: the record runs to the end
+    assert '"' not in "".join(lines[line - 1:])
+    assert (len(lines) - line + 1 > 20) == (reason == "20 physical lines")
     _put_quote_at_last_cell(extracts / file_name, line)
     data_dir = tmp_path / "data"
 
@@ -92,33 +100,9 @@ def test_stray_quote_fails_the_load_naming_file_and_line(tmp_path, file_name, li
     assert result.returncode != 0
     assert file_name in result.stderr
     assert f"line {line}" in result.stderr
-    assert "20 physical lines" in result.stderr
+    assert reason in result.stderr
     assert "Traceback" not in result.stderr
     assert "Nothing was loaded" in result.stderr  # a fresh data directory: no earlier load
-    assert not (data_dir / "ingest" / "current").exists()
-
-
-@pytest.mark.parametrize("file_name", ["risk_assessments.csv", "sites.csv"])
-def test_a_quote_that_never_closes_fails_the_load_naming_its_line(tmp_path, file_name):
-    """A stray quote in one of the last 20 lines runs to the end of the file without
-    reaching the 20-line limit: the lenient reader used to close it there and accept the
-    record, the swallowed records inside one cell ("lost 0"). The file must fail."""
-    extracts = _copy(DEMO_EXTRACTS, tmp_path / "extracts")
-    path = extracts / file_name
-    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    line = max(2, len(lines) - 4)  # the record would span the file's last 5 lines (sites: all)
-    assert len(lines) - line + 1 <= 20
-    assert '"' not in "".join(lines[line - 1:])
-    _put_quote_at_last_cell(path, line)
-    data_dir = tmp_path / "data"
-
-    result = chemsafe(data_dir, "ingest", str(extracts), check=False)
-
-    assert result.returncode != 0
-    assert file_name in result.stderr
-    assert f"line {line}" in result.stderr
-    assert "never closes" in result.stderr
-    assert "Traceback" not in result.stderr
     assert not (data_dir / "ingest" / "current").exists()
 
 
