@@ -98,6 +98,17 @@ def test_a_read_only_data_directory_is_one_line_for_ingest_and_reconcile(
             assert "replaced in one transaction" not in result.stderr
 
 
+def test_reconcile_of_a_missing_data_directory_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-dir"  # (conftest's chemsafe() would create it)
+    result = subprocess.run([CHEMSAFE, "reconcile"], capture_output=True, text=True,
+                            env={**os.environ, "CHEMSAFE_DATA_DIR": str(missing)},
+                            check=False)
+    assert result.returncode == 2
+    assert f"no data directory at {missing}" in result.stderr
+    assert "Nothing was written." in result.stderr
+    assert not missing.exists()
+
+
 def test_publish_errors_are_labelled_publish_not_build(tmp_path: Path) -> None:
     result = chemsafe(tmp_path, "publish", check=False)
     assert result.returncode == 2

@@ -179,6 +179,14 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     if target in READ_ONLY_TARGETS:
         target = None
 
+    root = data_paths().root
+    if not root.is_dir():  # before the job lock, which would create it
+        print(f"chemsafe reconcile: error: no data directory at {root}: run `chemsafe run` "
+              "first (or set CHEMSAFE_DATA_DIR to the one that holds the build)",
+              file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 2
+
     def job() -> int:
         problem = target_problem(target)
         if problem is not None:
