@@ -209,6 +209,7 @@ class RecordReader:
         self.lines = 0
         self.blank_lines = 0
         self._record_text: list[str] = []
+        self._lines: Iterator[str] = iter(())  # the file's physical lines, once reading
         self._at_end = False
         self.last_lines: list[str] = []  # the physical lines of the record just yielded
         # whether the record just yielded had a quote closed before its cell ended (text
