@@ -69,18 +69,25 @@ def _decodes(path: Path, encoding: str) -> tuple[bool, int]:
     return where < 0, where
 
 
-def line_at(path: Path, offset: int) -> int:
-    """The physical line (the first is 1) that holds byte `offset`: LF, CR LF and a lone CR
-    end a line, as ingestion counts them. In UTF-8 and CP949 the bytes CR and LF only ever
-    stand for themselves, so the bytes before the offset can be counted undecoded."""
-    breaks, left, last = 0, offset, b""
+def line_breaks(path: Path, end: int | None = None) -> tuple[int, bytes]:
+    """The line breaks in the file's bytes (up to byte `end`, when given) and the last byte
+    counted. A line ends at LF, CR LF or a lone CR (what Python's universal newlines split
+    on). In UTF-8 and CP949 the bytes CR and LF only ever stand for themselves, so the
+    bytes can be counted undecoded."""
+    breaks, last = 0, b""
+    left = path.stat().st_size if end is None else end
     with path.open("rb") as handle:
         while left > 0 and (chunk := handle.read(min(CHUNK, left))):
             if last == b"\r" and chunk.startswith(b"\n"):
                 breaks -= 1  # a CR LF split across two chunks, counted twice
             breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
             last, left = chunk[-1:], left - len(chunk)
-    return breaks + 1
+    return breaks, last
+
+
+def line_at(path: Path, offset: int) -> int:
+    """The physical line (the first is 1) that holds byte `offset`."""
+    return line_breaks(path, offset)[0] + 1
 
 
 def _where(path: Path, offset: int) -> str:

@@ -38,7 +38,13 @@ from typing import Protocol
 
 from chemsafe.atomic import swap_link
 from chemsafe.contract import FILES, FILES_BY_NAME, LIMITS, ExtractFile
-from chemsafe.encoding import EncodingError, FileFingerprint, decode_to_utf8, fingerprint
+from chemsafe.encoding import (
+    EncodingError,
+    FileFingerprint,
+    decode_to_utf8,
+    fingerprint,
+    line_breaks,
+)
 from chemsafe.engine_read import (
     EngineReadFailed,
     convert_with_engine,
@@ -308,25 +314,10 @@ def iter_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def count_physical_lines(path: Path) -> int:
-    """Physical lines of a file counted from its bytes, independently of the CSV reader.
-
-    A line ends at LF, CR LF or a lone CR (what the reader's universal newlines split
-    on); a last line without a line break counts too. In UTF-8 and CP949 the bytes CR
-    and LF only ever stand for themselves, so the raw bytes can be counted.
-    """
-    breaks = 0
-    last = b""
-    pending_cr = False
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            if pending_cr and chunk.startswith(b"\n"):
-                breaks -= 1  # the CR LF split across two chunks was counted twice
-            breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
-            pending_cr = chunk.endswith(b"\r")
-            last = chunk[-1:]
-    if last and last not in (b"\n", b"\r"):
-        breaks += 1
-    return breaks
+    """Physical lines of a file counted from its bytes, independently of the CSV reader:
+    its line breaks (chemsafe.encoding.line_breaks), and a last line without one."""
+    breaks, last = line_breaks(path)
+    return breaks + (1 if last and last not in (b"\n", b"\r") else 0)
 
 
 def record_physical_text(lines: list[str]) -> str:
