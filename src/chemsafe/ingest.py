@@ -185,12 +185,11 @@ def _extra_columns(extras: list[tuple[str, int]]) -> list[tuple[str, int]]:
     named: list[tuple[str, int]] = []
     for name, idx in masked:
         if counts[name] > 1:
-            name = unique = f"{name} (field {idx + 1})"
+            base = name = f"{name} (field {idx + 1})"
             copy = 1
-            while unique in taken:  # a header already named like that
+            while name in taken:  # a header already named like that
                 copy += 1
-                unique = f"{name} {copy}"
-            name = unique
+                name = f"{base} {copy}"
             taken.add(name)
         named.append((name, idx))
     return named
