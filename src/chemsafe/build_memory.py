@@ -84,9 +84,10 @@ def load_records(load_dir: Path) -> int | None:
         return None
 
 
-def one_node_at_a_time(load_dir: Path) -> int | None:
+def one_node_at_a_time(load_dir: Path, threshold: int | None = None) -> int | None:
     """The load's record count when its DuckDB build should run one node at a time from
-    the start, else None (CHEMSAFE_THREADS set: the user's choice stands).
+    the start, else None (CHEMSAFE_THREADS set: the user's choice stands). `threshold` is
+    serial_build_records(), read here when the caller has not read it already.
 
     dbt's nodes side by side share DuckDB's one memory bound. On a large load each query
     already keeps both cores busy, and two heavy ones side by side spill more than either
@@ -98,7 +99,9 @@ def one_node_at_a_time(load_dir: Path) -> int | None:
     if os.environ.get(THREADS_ENV, "").strip():
         return None
     records = load_records(load_dir)
-    return records if records is not None and records >= serial_build_records() else None
+    if threshold is None:
+        threshold = serial_build_records()
+    return records if records is not None and records >= threshold else None
 
 
 @dataclass(frozen=True)

@@ -235,8 +235,8 @@ def _threads_for_load(paths: DataPaths, dbt_args: Sequence[str], target: str,
                                 for a in dbt_args):
         return []
     try:
-        records = one_node_at_a_time(paths.current_seeds)
         threshold = serial_build_records()
+        records = one_node_at_a_time(paths.current_seeds, threshold)
     except ValueError as exc:
         print(f"chemsafe {command}: error: {exc}", file=sys.stderr)
         return None
