@@ -119,7 +119,8 @@ def test_exactly_the_cells_of_the_corrected_record_are_restated(
     rows = query(scenario.paths.serving_db,
                  "select kpi_code, period, site_id, previous_numerator, numerator, "
                  "previous_denominator, denominator, previous_value, value, value_change "
-                 "from marts.kpi_restatements where publication_id = ?",
+                 "from marts.kpi_restatements where publication_id = ? "
+                 "and mart = 'kpi_quarterly'",
                  [scenario.corrected_publication])
     cells = {(r[0], r[1], r[2]): r[3:] for r in rows}
     assert set(cells) == expected.cells
@@ -143,7 +144,8 @@ def test_the_log_names_both_publications_loads_and_the_changed_file(
     assert scenario.corrected_load != scenario.demo_load
     ids = query(paths.serving_db,
                 "select distinct publication_id, previous_publication_id, load_id, "
-                "previous_load_id, changed_extract_files from marts.kpi_restatements")
+                "previous_load_id, changed_extract_files from marts.kpi_restatements "
+                "where publication_id = ?", [scenario.corrected_publication])
     assert ids == [(scenario.corrected_publication, scenario.demo_publication,
                     scenario.corrected_load, scenario.demo_load, "drills.csv")]
     sha = {name: hashlib.sha256(path.read_bytes()).hexdigest()
@@ -174,40 +176,105 @@ def test_disclosure_package_marks_the_restated_figures(scenario: Scenario) -> No
                    [items[0]])
     (cell,) = query(scenario.paths.serving_db,
                     "select previous_value, value from marts.kpi_restatements "
-                    "where site_id is null")
+                    "where site_id is null and mart = 'kpi_quarterly' and publication_id = ?",
+                    [scenario.corrected_publication])
     assert row == cell
 
 
-def test_publication_json_output_and_dashboard_count_them(scenario: Scenario) -> None:
+def test_the_yearly_figures_of_the_corrected_record_are_restated(
+        scenario: Scenario, expected: Expected) -> None:
+    # kpi_yearly sums the quarters (LEAD_DRILL_ADEQUACY: ratio of the summed numerators and
+    # denominators): every year and year-to-date figure whose quarters include 2025-Q3 has
+    # one adequate drill fewer over the same drills, at S02 and for the company. Those are
+    # the year 2025 and the year-to-date figures at 2025-Q3 and 2025-Q4 (both in the demo's
+    # window, which runs to 2026-Q2); no other yearly figure reads the record.
+    rows = query(scenario.paths.serving_db,
+                 "select period_type, period, site_id, previous_numerator, numerator, "
+                 "previous_denominator, denominator, previous_value, value "
+                 "from marts.kpi_restatements where publication_id = ? "
+                 "and mart = 'kpi_yearly' and kpi_code = ?",
+                 [scenario.corrected_publication, KPI])
+    cells = {(r[0], r[1], r[2]): r[3:] for r in rows}
+    periods = {("year", "2025"), ("year_to_date", "2025-Q3"), ("year_to_date", "2025-Q4")}
+    assert set(cells) == {(t, p, s) for t, p in periods for s in ("S02", None)}
+    for old_num, new_num, old_den, new_den, old_value, new_value in cells.values():
+        assert new_num == old_num - 1 and new_den == old_den
+        assert (old_value, new_value) == pytest.approx((old_num / old_den, new_num / new_den))
+    assert query(scenario.paths.serving_db,
+                 "select distinct mart, kpi_code from marts.kpi_restatements "
+                 "where publication_id = ?", [scenario.corrected_publication]) \
+        == [("kpi_quarterly", KPI), ("kpi_yearly", KPI)]
+
+
+def test_publication_json_output_and_dashboard_count_them(scenario: Scenario,
+                                                         expected: Expected) -> None:
     paths = scenario.paths
     record = json.loads(paths.publication_record.read_text(encoding="utf-8"))["restatements"]
     assert record["previous_publication_id"] == scenario.demo_publication
-    assert record["restated_kpi_figures"] == 2
+    assert record["restated_kpi_figures"] == {"kpi_quarterly": 2, "kpi_yearly": 6,
+                                              "kpi_tier_quarterly": 0}
     assert record["restated_disclosure_figures"] == 2
     assert [f["file"] for f in record["changed_extract_files"]] == ["drills.csv"]
-    assert "2 KPI figure(s), 2 disclosure figure(s)" in scenario.corrected_output
+    assert ("KPI figures: 2 quarterly, 6 yearly, 0 by tier; 2 disclosure figure(s)"
+            in scenario.corrected_output)
     html = paths.dashboard_html.read_text(encoding="utf-8")
     for site in ("S02", "company"):
         assert (f'<tr data-kpi="{KPI}" data-period="2025-Q3" data-site="{site}">') in html
     assert "2 published KPI figure(s) restated against publication " \
         f"{scenario.demo_publication}" in html
+    assert "Also restated: 6 연간 yearly figure(s)" in html
+    # the S02 row shows the fractions behind the ratio, as previously and as now published
+    (old_num, new_num), den = expected.site_numerators, expected.site_denominator
+    row = html[html.index(f'<tr data-kpi="{KPI}" data-period="2025-Q3" data-site="S02">'):]
+    row = row[:row.index("</tr>")]
+    assert (f"<td>{old_num / den:.1%} <small>({old_num} / {den})</small></td>"
+            f"<td>{new_num / den:.1%} <small>({new_num} / {den})</small></td>") in row
     with duckdb.connect() as con:
         exported = con.execute(
             f"select count(*) from read_parquet('{paths.parquet_exports}/kpi_restatements"
             ".parquet')").fetchall()
-    assert exported == [(2,)]
+    assert exported == [(8,)]
 
 
-def test_the_log_keeps_its_history_across_publications(scenario: Scenario) -> None:
-    # Publishing again (same load, nothing restated) keeps the earlier rows.
-    chemsafe(scenario.paths.root, "publish", "--reuse-build")
+def test_publishing_the_same_extracts_again_still_discloses_the_restatements(
+        scenario: Scenario) -> None:
+    # The README's order for a new drop: run, reconcile, publish --reuse-build. The last
+    # publication (the one with the reconciliation) presents the same figures as the run's:
+    # it must still disclose what they restated against the drop before, not compare with
+    # the run's own publication and find nothing.
     serving = scenario.paths.serving_db
+    columns = ("mart, kpi_code, period_type, period, site_id, risk_tier, "
+               "previous_publication_id, previous_load_id, previous_numerator, numerator, "
+               "previous_denominator, denominator, previous_value, value, "
+               "changed_extract_files")
+    first = query(serving, f"select {columns} from marts.kpi_restatements "
+                           "where publication_id = ? order by all",
+                  [scenario.corrected_publication])
+    package = ("select period_type, period, item_code, previous_value, value, "
+               "previous_publication_id from marts.esg_disclosure_package where is_restated "
+               "order by all")
+    flagged = query(serving, package)
+    assert len(first) == 8 and len(flagged) == 2
+    chemsafe(scenario.paths.root, "publish", "--reuse-build")
     (latest,) = query(serving, "select publication_id from audit.publication")[0]
     assert latest != scenario.corrected_publication
+    again = query(serving, f"select {columns} from marts.kpi_restatements "
+                           "where publication_id = ? order by all", [latest])
+    assert again == first
+    assert {row[6] for row in again} == {scenario.demo_publication}
+    assert query(serving, package) == flagged
+    # the log keeps both publications' rows; the extract changes are against the same drop
     assert query(serving, "select publication_id, count(*) from marts.kpi_restatements "
-                          "group by all") == [(scenario.corrected_publication, 2)]
-    assert query(serving, "select count(*) from marts.esg_disclosure_package "
-                          "where is_restated") == [(0,)]
+                          "group by all order by all") \
+        == sorted([(scenario.corrected_publication, 8), (latest, 8)])
+    assert query(serving, "select source_file, previous_publication_id "
+                          "from audit.restatement_extract_changes where publication_id = ?",
+                 [latest]) == [("drills.csv", scenario.demo_publication)]
     record = json.loads(scenario.paths.publication_record.read_text(encoding="utf-8"))
-    assert record["restatements"]["restated_kpi_figures"] == 0
+    assert record["restatements"]["restated_kpi_figures"]["kpi_quarterly"] == 2
+    assert record["restatements"]["restated_disclosure_figures"] == 2
     assert record["restatements"]["previous_publication_id"] == scenario.corrected_publication
+    assert record["restatements"]["baseline_publication_id"] == scenario.demo_publication
+    html = scenario.paths.dashboard_html.read_text(encoding="utf-8")
+    assert "2 published KPI figure(s) restated against publication " \
+        f"{scenario.demo_publication}" in html

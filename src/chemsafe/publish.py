@@ -180,13 +180,16 @@ def _quarters(quarters: tuple[ReconciledQuarter, ...]) -> list[dict[str, str | N
 
 def _restatement_record(r: Restatements) -> dict[str, object]:
     return {
-        "about": "KPI figures (marts.kpi_quarterly cells) this publication changed against "
-                 "the previous one (GRI 2-4); rows in marts.kpi_restatements (append-only, "
-                 "every publication), changed extract files in "
-                 "audit.restatement_extract_changes; esg_disclosure_package.is_restated "
-                 "marks the package figures",
+        "about": "Published KPI figures (cells of marts.kpi_quarterly, kpi_yearly and "
+                 "kpi_tier_quarterly) this publication presents changed against the "
+                 "figures published before its drop of extracts (GRI 2-4): the baseline "
+                 "publication, which is the replaced one unless both present the same "
+                 "extract files; rows in marts.kpi_restatements (append-only, every "
+                 "publication), changed extract files in audit.restatement_extract_changes; "
+                 "esg_disclosure_package.is_restated marks the package figures",
         "previous_publication_id": r.previous_publication_id,
         "previous_load_id": r.previous_load_id,
+        "baseline_publication_id": r.baseline_publication_id,
         "restated_kpi_figures": r.restated_kpi_cells,
         "restated_disclosure_figures": r.restated_package_rows,
         "changed_extract_files": [
@@ -357,9 +360,11 @@ def restatement_text(r: Restatements) -> str:
     if r.previous_publication_id is None:
         return "  restated figures: none (no previous publication to compare with)"
     files = ", ".join(c.source_file for c in r.extract_changes) or "none"
-    return (f"  restated figures against {r.previous_publication_id}: "
-            f"{r.restated_kpi_cells} KPI figure(s), {r.restated_package_rows} disclosure "
-            f"figure(s) (marts.kpi_restatements); extract files changed: {files}")
+    cells = r.restated_kpi_cells
+    return (f"  restated figures against {r.baseline_publication_id}: KPI figures: "
+            f"{cells.get('kpi_quarterly', 0)} quarterly, {cells.get('kpi_yearly', 0)} yearly, "
+            f"{cells.get('kpi_tier_quarterly', 0)} by tier; {r.restated_package_rows} "
+            f"disclosure figure(s) (marts.kpi_restatements); extract files changed: {files}")
 
 
 def not_published_notice() -> None:

@@ -44,6 +44,11 @@ class Restatement:
     previous_value: float | None
     value: float | None
     changed_extract_files: str | None
+    # the fractions behind a ratio (a restated ratio can keep its value)
+    previous_numerator: float | None = None
+    numerator: float | None = None
+    previous_denominator: float | None = None
+    denominator: float | None = None
 
 
 @dataclass
@@ -117,6 +122,8 @@ class DashboardData:
     # the KPI figures this publication restated, and the publication they restate
     restatements: list[Restatement] = field(default_factory=list)
     previous_publication_id: str | None = None
+    # restated figures of the other KPI tables (kpi_yearly, kpi_tier_quarterly): counts
+    other_restatements: dict[str, int] = field(default_factory=dict)
 
 
 def why_no_value(value: float | None, denominator: float | None,
@@ -181,19 +188,29 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
                 "order by display_order").fetchall()
         ]
         restatements = [
-            Restatement(code, name_ko or code, period, _key(site_id), unit, old, new, files)
-            for code, name_ko, period, site_id, unit, old, new, files in con.execute(
+            Restatement(code, name_ko or code, period, _key(site_id), unit, old, new, files,
+                        *fractions)
+            for code, name_ko, period, site_id, unit, old, new, files, *fractions
+            in con.execute(
                 "select r.kpi_code, d.name_ko, r.period, r.site_id, r.unit, "
-                "r.previous_value, r.value, r.changed_extract_files "
+                "r.previous_value, r.value, r.changed_extract_files, r.previous_numerator, "
+                "r.numerator, r.previous_denominator, r.denominator "
                 "from marts.kpi_restatements as r "
                 "inner join audit.publication as p on r.publication_id = p.publication_id "
                 "left join marts.dim_kpi_definitions as d on r.kpi_code = d.kpi_code "
+                "where r.mart = 'kpi_quarterly' "
                 "order by r.period, r.kpi_code, r.site_id nulls first").fetchall()
         ]
-        previous = first_row(con, "select distinct r.previous_publication_id "
+        previous = first_row(con, "select string_agg(distinct r.previous_publication_id, "
+                                  "', ' order by r.previous_publication_id) "
                                   "from marts.kpi_restatements as r "
                                   "inner join audit.publication as p "
-                                  "on r.publication_id = p.publication_id")
+                                  "on r.publication_id = p.publication_id "
+                                  "where r.mart = 'kpi_quarterly'")
+        other_restatements = {mart: int(count) for mart, count in con.execute(
+            "select r.mart, count(*) from marts.kpi_restatements as r "
+            "inner join audit.publication as p on r.publication_id = p.publication_id "
+            "where r.mart <> 'kpi_quarterly' group by r.mart order by r.mart").fetchall()}
         restated = {(r.kpi_code, r.period, r.site_key): r for r in restatements}
         rows: dict[str, KpiRow] = {}
         for (code, name_ko, name_en, kind, unit, direction, target, comparator, site_id,
@@ -239,6 +256,7 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
         inventory_accuracy=accuracy, inventory_target=target,
         compliance_items=compliance_items, checklist=checklist,
         restatements=restatements, previous_publication_id=previous[0] if previous else None,
+        other_restatements=other_restatements,
     )
 
 

@@ -296,6 +296,15 @@ def _checklist_section(data: DashboardData) -> str:
     )
 
 
+def _fraction(numerator: float | None, denominator: float | None) -> str:
+    """' (n / d)' behind a ratio's value, so a restated ratio that kept its value shows
+    what moved; nothing for a figure without a denominator."""
+    if denominator is None:
+        return ""
+    parts = [MISSING if x is None else f"{x:,.6g}" for x in (numerator, denominator)]
+    return f" <small>({escape_html(parts[0])} / {escape_html(parts[1])})</small>"
+
+
 def _restatement_row(r: Restatement, data: DashboardData) -> str:
     site = next((s.label for s in data.sites if s.key == r.site_key), r.site_key)
     return (
@@ -303,21 +312,31 @@ def _restatement_row(r: Restatement, data: DashboardData) -> str:
         f'data-site="{escape_attr(r.site_key or "company")}">'
         f'<td class="kpi">{escape_html(r.name_ko)}<small>{escape_html(r.kpi_code)}</small></td>'
         f'<td class="kpi">{escape_html(r.period)}</td><td class="kpi">{escape_html(site)}</td>'
-        f"<td>{escape_html(fmt_value(r.previous_value, r.unit))}</td>"
-        f"<td>{escape_html(fmt_value(r.value, r.unit))}</td>"
+        f"<td>{escape_html(fmt_value(r.previous_value, r.unit))}"
+        f"{_fraction(r.previous_numerator, r.previous_denominator)}</td>"
+        f"<td>{escape_html(fmt_value(r.value, r.unit))}"
+        f"{_fraction(r.numerator, r.denominator)}</td>"
         f'<td class="kpi">{escape_html(r.changed_extract_files or MISSING)}</td></tr>'
     )
 
 
 def _restatement_section(data: DashboardData) -> str:
-    if not data.restatements:
+    others = {"kpi_yearly": "연간 yearly", "kpi_tier_quarterly": "등급별 by tier"}
+    other = [f"{count} {others.get(mart, mart)}" for mart, count in
+             data.other_restatements.items() if count]
+    if not data.restatements and not other:
         summary = ("이번 게시에서 정정된 수치 없음. No published figure was restated by this "
                    "publication.")
+    elif not data.restatements:
+        summary = "이번 게시에서 정정된 분기 KPI 수치 없음. No quarterly KPI figure was restated."
     else:
         summary = (f"이번 게시에서 정정된 수치 {len(data.restatements)}건 "
                    f"(이전 게시 {data.previous_publication_id or MISSING} 대비). "
                    f"{len(data.restatements)} published KPI figure(s) restated against "
                    f"publication {data.previous_publication_id or MISSING}.")
+    if other:
+        summary += (f" 그 밖의 정정 Also restated: {', '.join(other)} figure(s) "
+                    "(marts.kpi_restatements).")
     rows = "".join(_restatement_row(r, data) for r in data.restatements)
     table = (
         '<table id="restated-kpis"><thead><tr><th class="kpi">지표 KPI</th>'
