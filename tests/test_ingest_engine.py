@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -73,6 +74,23 @@ def test_engine_and_record_readers_load_the_same(tmp_path, drop):
     assert engine["files"].keys() == python["files"].keys()
     for name in engine["files"]:
         assert engine["files"][name] == python["files"][name], name
+
+
+def test_both_readers_write_the_same_pseudonym_for_a_number_in_a_key(tmp_path):
+    """The sign-in sheet number is a masked key column: both readers replace the employee
+    number it quotes by the same keyed pseudonym (distinct numbers, distinct sheets)."""
+    drop = tmp_path / "drop"
+    shutil.copytree(FIXTURES / "reconciliation", drop)
+    with (drop / "training_signin.csv").open("a", encoding="utf-8") as handle:
+        handle.write("TS-09/E7310006,E005,CHEM-HR,2026-03-02\n"
+                     "TS-09/e7310007,E005,CHEM-HR,2026-03-02\n")
+    engine = _load(drop, tmp_path / "engine", "engine")["files"]
+    python = _load(drop, tmp_path / "python", "python")["files"]
+    assert engine == python
+    sheets = sorted(row[1] for row in engine["raw_training_signin.csv"]
+                    if str(row[1]).startswith("TS-09/"))
+    assert len(sheets) == 2 and len(set(sheets)) == 2
+    assert all(re.fullmatch(r"TS-09/\[employee no\. [a-p]{16}\]", s) for s in sheets), sheets
 
 
 def test_the_demo_drop_takes_the_engine_path():

@@ -89,6 +89,11 @@ def _plant(drop: Path) -> None:
         handle.write("TR-E7310007-09,E7310007,S01,Y,CHEM-HR,E7310007,,,\n")
         # rejected (orphan_reference): a site id that quotes one
         handle.write("TR-E7310008-10,E7310008,E7310008,Y,CHEM-HR,2026-03-01,,,\n")
+    with (drop / "training_signin.csv").open("a", encoding="utf-8") as handle:
+        # two sheets whose numbers differ only in the employee number they quote: two keys
+        # (the contract compares keys as delivered), so two records, neither a conflict
+        handle.write("TS-09/E7310006,E7310008,CHEM-HR,2026-03-02\n")
+        handle.write("TS-09/E7310007,E7310008,CHEM-HR,2026-03-02\n")
     with (drop / "findings.csv").open("a", encoding="utf-8") as handle:
         handle.write("FD98,IN01,F01,E7310008,LABELING,2,bad date,,\n")  # bad_date
         handle.write("FD99,IN01,F01,2026-01-20,LABELING,2,E7310006 extra,,,,\n")  # malformed
@@ -218,6 +223,23 @@ def test_masking_at_ingest_keeps_the_duplicate_rule(published: DataPaths) -> Non
         f"FD99,IN01,F01,2026-01-20,LABELING,2,{MASK} extra,,,,"]
 
 
+def test_sheet_numbers_that_differ_only_in_an_employee_number_stay_two_keys(
+        published: DataPaths) -> None:
+    """Keys are compared as delivered (trimmed, case-sensitively): TS-09/E7310006 and
+    TS-09/E7310007 are two sheets. Ingest replaces the number in a key column with a
+    keyed pseudonym (letters only, so it can never read as an employee number), not with
+    the one mask that would make the two sheets one key."""
+    staged = query(published.warehouse,
+                   "select source_line, sheet_no from staging.stg_field__training_signins "
+                   "where sheet_no like 'TS-09/%' order by source_line")
+    assert [line for line, _ in staged] == [8, 9]
+    tokens = [re.fullmatch(r"TS-09/\[employee no\. ([a-p]{16})\]", sheet) for _, sheet in staged]
+    assert all(tokens) and tokens[0].group(1) != tokens[1].group(1), staged
+    assert query(published.warehouse,
+                 "select count(*) from audit.quarantine "
+                 "where source_file = 'training_signin.csv'") == [(0,)]
+
+
 def test_serving_file_holds_no_employee_number(published: DataPaths) -> None:
     assert _scan_database(published.serving_db) == {}
 
@@ -290,7 +312,8 @@ def test_audit_sample_finds_the_paper_by_sheet_number_and_date(published: DataPa
                  "where reconciliation = 'training' order by line_date")
     signed = [r for r in rows if r[0] is not None]
     assert signed, rows
-    # the sheet number in clear (its employee number masked) with the session date
-    assert {r[0] for r in signed} >= {"TS-02", "TS-03", f"TS-01/{MASK}"}
+    # the sheet number in clear (its employee number pseudonymised) with the session date
+    assert {r[0] for r in signed} >= {"TS-02", "TS-03"}
+    assert any(re.fullmatch(r"TS-01/\[employee no\. [a-p]{16}\]", r[0]) for r in signed)
     assert all(r[1] is not None for r in rows)
     assert all(r[2] is None or re.fullmatch("[0-9a-f]{64}", r[2]) for r in rows)

@@ -42,7 +42,7 @@
 
 {% macro extract_contract_yaml() -%}
 # --- contract yaml begins ---
-version: "1.2"
+version: "1.3"
 released_on: "2026-12-06"
 
 limits:
@@ -164,9 +164,11 @@ conventions: |
     (withheld whole in training_records.csv and training_signin.csv). Two records that differ
     only in a masked employee number stay two records for the duplicate rule (ingest keeps a
     keyed digest of the masked cells). An employee number written in another format in free
-    text is not recognised: free text must not carry personal identifiers. A sign-in sheet number names the
-    paper sheet of a session (the auditor's way to the paper) and carries no employee number;
-    two sheet numbers that differ only in a masked employee number are one key (`key_conflict`).
+    text is not recognised: free text must not carry personal identifiers. In a masked column
+    of a file's key (the sign-in `sheet_no`, the auditor's way to the paper) each employee
+    number is replaced by a keyed pseudonym instead, `[employee no. ` + 16 letters `]`, the
+    same for the same number: keys are compared as delivered, so two sheet numbers that differ
+    only in the employee number they quote stay two keys (two records, no `key_conflict`).
   - Ids of other records (findings, inspections, checklists, ...) are not masked: they reach
     the engine as delivered (only a rejected value the quarantine shows is masked).
 
@@ -174,6 +176,9 @@ conventions: |
   보통, 중위험), `HIGH` (고, 상, 높음, 고위험).
 
 changes: |
+  - 1.3 (2026-12-07): an employee number in a masked key column (the sign-in `sheet_no`) is
+    replaced by a keyed pseudonym, not the plain mask, so sheet numbers that differ only in it
+    stay distinct keys, as in 1.1 (under 1.2 they were one key, `key_conflict`).
   - 1.2 (2026-12-06): personal data never leaves staging: the training record id is personal
     (keyed hash, same key as the employee number); free text, the sign-in sheet number and the
     raw values the quarantine shows have every employee number (`E` + 3 to 8 digits) masked.

@@ -28,11 +28,18 @@ import numpy as np
 import pyarrow as pa
 
 from chemsafe.db import literal
-from chemsafe.personal import SETTINGS, TRIM_CHARS, Protection, mask_employee_numbers
+from chemsafe.personal import (
+    SETTINGS,
+    TRIM_CHARS,
+    Protection,
+    mask_employee_numbers,
+    pseudonymise_employee_numbers,
+)
 from chemsafe.record_scan import FileScan
 
 HASH_FUNCTION = "chemsafe_ingest_hash"
 DIGEST_FUNCTION = "chemsafe_ingest_digest"
+PSEUDONYM_FUNCTION = "chemsafe_ingest_pseudonymise"
 MEMORY_LIMIT_ENV = "CHEMSAFE_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1500MB"
 _UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
@@ -276,6 +283,8 @@ def _protected_columns(positions: list[int], extras: list[tuple[str, int]],
         cell = f"c{position}"
         if i in protection.personal:
             cell = f"{HASH_FUNCTION}({cell})"
+        elif i in protection.pseudonymised:
+            cell = f"case when {found} then {PSEUDONYM_FUNCTION}({cell}) else {cell} end"
         elif i in protection.masked:
             cell = masked(cell)
         cells.append(f'{cell} as "{name}"')
@@ -305,6 +314,13 @@ def _register_protection(con: duckdb.DuckDBPyConnection, protection: Protection)
                         null_handling="special", side_effects=False)
     con.create_function(DIGEST_FUNCTION, digested, ["VARCHAR[]"], "VARCHAR", type="arrow",
                         side_effects=False)
+
+    def pseudonymised(values: pa.Array) -> pa.Array:
+        return pa.array([None if v is None else pseudonymise_employee_numbers(v, protection.key)
+                         for v in values.to_pylist()], type=pa.string())
+
+    con.create_function(PSEUDONYM_FUNCTION, pseudonymised, ["VARCHAR"], "VARCHAR",
+                        type="arrow", null_handling="special", side_effects=False)
 
 
 def header_fields(source: Path, start: int, end: int) -> list[str]:

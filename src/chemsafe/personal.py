@@ -59,6 +59,24 @@ def mask_employee_numbers(text: str) -> str:
     return EMPLOYEE_NUMBER.sub(SETTINGS.mask, text)
 
 
+# An employee number inside a key column becomes a keyed pseudonym, not the one mask: the
+# contract compares keys as delivered, so two sheet numbers that differ only in the number
+# they quote are two keys and must stay two. The pseudonym is 64 bits of an HMAC under the
+# pseudonym key (domain-separated from employee_key), written with the letters a-p for the
+# hex digits: no digit, so it can never read as an employee number itself.
+_TOKEN_DOMAIN = b"chemsafe-esg employee number in a key v1\0"
+_HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+def pseudonymise_employee_numbers(text: str, key: bytes) -> str:
+    """Each employee number in text (as written, case kept) replaced by
+    `[employee no. <16 letters>]`, the same for the same number under the same key."""
+    def token(match: re.Match[str]) -> str:
+        digest = hmac.digest(key, _TOKEN_DOMAIN + match.group(0).encode("utf-8"), "sha256")
+        return f"{SETTINGS.mask[:-1]} {digest[:8].hex().translate(_HEX_AS_LETTERS)}]"
+    return EMPLOYEE_NUMBER.sub(token, text)
+
+
 def has_employee_number(text: str | None) -> bool:
     return text is not None and EMPLOYEE_NUMBER.search(text) is not None
 
@@ -66,6 +84,13 @@ def has_employee_number(text: str | None) -> bool:
 def masked_at_ingest(column: Column) -> bool:
     """Whether ingest masks employee numbers in this column (module doc)."""
     return not column.personal and (column.masks_employee_numbers or column.type != TEXT)
+
+
+def pseudonymised_at_ingest(column: Column, extract: ExtractFile) -> bool:
+    """Whether ingest writes a keyed pseudonym for each employee number in this column
+    instead of the mask: a masked text column of the file's key (the sign-in sheet
+    number). A typed key column quoting one is rejected anyway."""
+    return column.masks_employee_numbers and column.name in extract.key
 
 
 @dataclass(frozen=True)
@@ -76,6 +101,8 @@ class Protection:
     personal: tuple[int, ...]  # indexes (contract order) of personal columns
     masked: tuple[int, ...]  # indexes (contract order) of masked columns
     withhold_malformed: bool
+    # indexes of the masked columns whose employee numbers get a keyed pseudonym instead
+    pseudonymised: tuple[int, ...] = ()
 
     @classmethod
     def for_file(cls, extract: ExtractFile, key: bytes | None = None) -> Protection:
@@ -84,6 +111,8 @@ class Protection:
             tuple(i for i, c in enumerate(extract.columns) if c.personal),
             tuple(i for i, c in enumerate(extract.columns) if masked_at_ingest(c)),
             extract.personal,
+            tuple(i for i, c in enumerate(extract.columns)
+                  if pseudonymised_at_ingest(c, extract)),
         )
 
     def hash_personal(self, value: str | None) -> str | None:
@@ -139,7 +168,8 @@ class Protection:
             out[i] = self.hash_personal(out[i]) or ""
         if digest:
             for i in self.masked:
-                out[i] = mask_employee_numbers(out[i])
+                out[i] = (pseudonymise_employee_numbers(out[i], self.key)
+                          if i in self.pseudonymised else mask_employee_numbers(out[i]))
             extras = [mask_employee_numbers(v) for v in extras]
         return out, extras, digest
 
