@@ -265,8 +265,8 @@ def test_quarantine_keys_and_raw_values(warehouse):
     assert rows[("inventory_system.csv", 17)] == (
         "2025-06-30|F04|7664-93-9", "-1234567890123456789")
     assert rows[("drills.csv", 7)] == ("D06", "1.0000000000000000001")
-    # a line of only commas: empty key, nothing to show
-    assert rows[("findings.csv", 15)] == ("", None)
+    # a line of only commas: no key (NULL, as for a malformed row), nothing to show
+    assert rows[("findings.csv", 15)] == (None, None)
     # key_conflict: the raw value is the record key, written as in each row
     assert rows[("inventory_system.csv", 6)] == ("2025-03-31|F01|7664-93-9",) * 2
     assert rows[("inventory_system.csv", 7)] == ("20250331|F01|7664-93-9",) * 2

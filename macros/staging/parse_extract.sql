@@ -303,9 +303,12 @@ select * from final
 
 
 {#- The row's key as text for the quarantine ('|' between parts; personal identifiers
-    hashed, employee numbers in other parts masked). -#}
+    hashed, employee numbers in other parts masked); NULL when every part is empty (a row
+    with no key). Only empty parts give exactly the separators, so nullif is exact. -#}
 {% macro _record_key(key, by_name) -%}
+    nullif(
     {%- for part in key -%}
         coalesce({{ _display_raw(by_name[part]) }}, ''){{ " || '|' || " if not loop.last }}
     {%- endfor -%}
+    , '{{ "|" * (key | length - 1) }}')
 {%- endmacro %}
