@@ -27,7 +27,10 @@ from pathlib import Path
 
 import duckdb
 
+from chemsafe.paths import DataPaths
+from chemsafe.restatement_lineage import Lineage
 from chemsafe.restatements import record_restatements
+from conftest import query
 
 QUARTERLY = "create table marts.kpi_quarterly (kpi_code varchar, period varchar, " \
             "site_id varchar, numerator double, denominator double, value double, " \
@@ -43,13 +46,16 @@ PACKAGE = "create table marts.esg_disclosure_package (period_type varchar, perio
 
 
 def _publish(folder: Path, name: str, previous: Path | None, load_id: str, sha: str,
-             q: float, y: float, t: float, p: float) -> Path:
+             q: float, y: float, t: float, p: float, sites_sha: str = "same",
+             lineage: Lineage | None = None) -> Path:
     path = folder / f"{name}.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts; create schema audit")
         con.execute("create table audit.ingest_manifest (source_file varchar, sha256 varchar)")
         con.execute("insert into audit.ingest_manifest values ('findings.csv', ?), "
-                    "('sites.csv', 'same')", [sha])
+                    "('sites.csv', ?)", [sha, sites_sha])
+        con.execute("create table marts.dim_kpi_definitions as "
+                    "select 'LAG_X' as kpi_code, 'findings' as family")
         for ddl in (QUARTERLY, YEARLY, TIER, PACKAGE):
             con.execute(ddl)
         con.execute("insert into marts.kpi_quarterly values "
@@ -63,7 +69,7 @@ def _publish(folder: Path, name: str, previous: Path | None, load_id: str, sha: 
         con.execute("insert into marts.esg_disclosure_package values "
                     "('year', '2025', 'ITEM_P', ?, 40, ?), ('year', '2025', 'ITEM_Z', 1, 1, 1)",
                     [p, p / 40])
-        record_restatements(con, previous, name, datetime(2026, 12, 7), load_id)
+        record_restatements(con, previous, name, datetime(2026, 12, 7), load_id, lineage)
         con.execute("create table audit.publication as select ? as publication_id, "
                     "? as load_id", [name, load_id])
     return path
@@ -152,3 +158,52 @@ def test_rows_logged_before_the_log_named_its_table_are_quarterly_cells(
         assert con.execute("select publication_id, mart, period_type, risk_tier, "
                            "previous_value, value from marts.kpi_restatements").fetchall() \
             == [("O", "kpi_quarterly", "quarter", None, 1.0, 2.0)]
+
+
+def _graph() -> Lineage:
+    """kpi_quarterly <- fct_kpi_events <- the findings and drills families' event models;
+    kpi_tier_quarterly <- fct_findings; sites.csv read by every KPI (dim_sites)."""
+    model = "model.p.{}".format
+    source = "source.p.extracts.{}".format
+    parents = {
+        model("kpi_quarterly"): [model("fct_kpi_events"), model("dim_sites")],
+        model("kpi_yearly"): [model("kpi_quarterly")],
+        model("fct_kpi_events"): [model("int_kpi_events__findings"),
+                                  model("int_kpi_events__drills")],
+        model("int_kpi_events__findings"): [source("findings")],
+        model("int_kpi_events__drills"): [source("drills")],
+        model("kpi_tier_quarterly"): [model("fct_findings")],
+        model("fct_findings"): [source("findings")],
+        model("dim_sites"): [source("sites")],
+    }
+    names = {uid: uid.split(".")[-1] for uid in parents}
+    files = {source(n): f"{n}.csv" for n in ("findings", "drills", "sites")}
+    return Lineage(parents, names, files)
+
+
+def test_a_restated_figure_names_the_changed_files_it_reads(tmp_path: Path) -> None:
+    # findings.csv and sites.csv both change. LAG_X (family findings) reads both; TIER_X
+    # (kpi_tier_quarterly) reads findings.csv only, by the graph above.
+    lineage = _graph()
+    assert lineage.files_of("kpi_quarterly", "findings") == {"findings.csv", "sites.csv"}
+    assert lineage.files_of("kpi_quarterly", "drills") == {"drills.csv", "sites.csv"}
+    a = _publish(tmp_path, "A", None, "LA", "sha-a", q=1, y=3, t=5, p=10)
+    b = _publish(tmp_path, "B", a, "LB", "sha-b", q=2, y=4, t=6, p=20, sites_sha="other",
+                 lineage=lineage)
+    assert query(b, "select mart, changed_extract_files from marts.kpi_restatements "
+                    "order by all") == [
+        ("kpi_quarterly", "findings.csv, sites.csv"),
+        ("kpi_tier_quarterly", "findings.csv"),
+        ("kpi_yearly", "findings.csv, sites.csv"),
+    ]
+
+
+def test_the_demo_builds_lineage_follows_each_kpi_family(demo_published: Path) -> None:
+    # kpi_spec: LEAD_DRILL_ADEQUACY counts drills.csv, LEAD_TRAINING_PASS training_records.csv
+    lineage = Lineage.read(DataPaths(demo_published).dbt_target / "manifest.json")
+    assert lineage is not None
+    drills = lineage.files_of("kpi_quarterly", "drills")
+    training = lineage.files_of("kpi_quarterly", "training")
+    assert "drills.csv" in drills and "training_records.csv" not in drills
+    assert "training_records.csv" in training and "drills.csv" not in training
+    assert {"drills.csv", "training_records.csv"} <= lineage.files_of("kpi_quarterly", None)

@@ -45,6 +45,7 @@ from chemsafe.reconciliation_scope import (
     ReconciliationScope,
     reconciliation_scope,
 )
+from chemsafe.restatement_lineage import Lineage
 from chemsafe.restatements import Restatements
 from chemsafe.serving import (
     Publication,
@@ -260,7 +261,8 @@ def publish_built_warehouse(paths: DataPaths, expected_load_id: str | None = Non
             docs_page = generate_docs(paths)
             paths.serving_dir.mkdir(parents=True, exist_ok=True)
             tables, restatements = write_serving_file(
-                paths.warehouse, staged_db, relations, publication, paths.serving_db)
+                paths.warehouse, staged_db, relations, publication, paths.serving_db,
+                Lineage.read(paths.dbt_target / "manifest.json"))
             paths.export_releases.mkdir(parents=True, exist_ok=True)
             exports = write_exports(staged_db, tables, publication, partial)
             _fsync_tree(partial)

@@ -55,6 +55,7 @@ from pathlib import Path
 import duckdb
 
 from chemsafe.db import first_row, literal
+from chemsafe.restatement_lineage import Lineage, narrowed
 
 RELATIVE_TOLERANCE = 1e-9
 PREVIOUS = "previous_serving"  # catalog name of the attached previous serving file
@@ -167,9 +168,12 @@ COMMENTS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
             "value": "Value as now published.",
             "value_change": "value - previous_value (NULL when either is NULL).",
             "changed_extract_files": "Extract files whose SHA-256 differs between the two "
-                                     "loads, comma-separated (hashes in "
-                                     "audit.restatement_extract_changes); NULL when no "
-                                     "file changed (the change came from the project: "
+                                     "loads and that the figure is computed from (dbt "
+                                     "lineage: its KPI family's files and those every KPI "
+                                     "reads), comma-separated (hashes in "
+                                     "audit.restatement_extract_changes); every changed "
+                                     "file when lineage keeps none; NULL when no file "
+                                     "changed (the change came from the project: "
                                      "reference seeds or model code).",
         },
     ),
@@ -343,9 +347,10 @@ def _previous(con: duckdb.DuckDBPyConnection, changes: list[ExtractChange]) -> _
 
 def record_restatements(con: duckdb.DuckDBPyConnection, previous_serving: Path | None,
                         publication_id: str, published_at: object,
-                        load_id: str | None) -> Restatements:
+                        load_id: str | None, lineage: Lineage | None = None) -> Restatements:
     """Write the restatement tables and the package flags into the staged serving file
-    open on `con` (its marts already copied), comparing with `previous_serving`."""
+    open on `con` (its marts already copied), comparing with `previous_serving`. With the
+    build's lineage, each restated figure names only the changed files it reads."""
     previous_file = previous_serving if previous_serving and previous_serving.exists() \
         else None
     if previous_file is not None:
@@ -369,6 +374,8 @@ def record_restatements(con: duckdb.DuckDBPyConnection, previous_serving: Path |
         if previous is not None:
             restated = _log_cells(con, previous, publication_id, published_at, load_id,
                                   ", ".join(c.source_file for c in changes) or None)
+            if lineage is not None:
+                _narrow_files(con, publication_id, lineage)
         package_rows = _flag_package(con, previous)
         total = first_row(con, f"select count(*) from {_q(RESTATEMENTS)}")
     finally:
@@ -469,6 +476,26 @@ def _log_cells(con: duckdb.DuckDBPyConnection, previous: _Previous, publication_
             "group by mart", [publication_id]).fetchall():
         counts[name] = int(count)
     return counts
+
+
+def _narrow_files(con: duckdb.DuckDBPyConnection, publication_id: str,
+                  lineage: Lineage) -> None:
+    """Keep, in each restated figure of the publication, the changed files it is computed
+    from (chemsafe.restatement_lineage)."""
+    families = ({code: family for code, family in con.execute(
+        "select kpi_code, family from marts.dim_kpi_definitions").fetchall()}
+        if _has(con, _current(con), ("marts", "dim_kpi_definitions")) else {})
+    for mart, code, files in con.execute(
+            f"select distinct mart, kpi_code, changed_extract_files from {_q(RESTATEMENTS)} "
+            "where publication_id = ? and changed_extract_files is not null",
+            [publication_id]).fetchall():
+        family = families.get(code) if mart != "kpi_tier_quarterly" else None
+        kept = narrowed(files, lineage.files_of(mart, family))
+        if kept != files:
+            con.execute(f"update {_q(RESTATEMENTS)} set changed_extract_files = ? "
+                        "where publication_id = ? and mart = ? and kpi_code = ? "
+                        "and changed_extract_files = ?",
+                        [kept, publication_id, mart, code, files])
 
 
 def _flag_package(con: duckdb.DuckDBPyConnection, previous: _Previous | None) -> int:

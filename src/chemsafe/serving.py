@@ -25,6 +25,7 @@ import duckdb
 from chemsafe.atomic import replace_file
 from chemsafe.db import first_row, literal
 from chemsafe.reconciliation_scope import rows_of_load
+from chemsafe.restatement_lineage import Lineage
 from chemsafe.restatements import COMMENTS as RESTATEMENT_COMMENTS
 from chemsafe.restatements import PUBLISHER_TABLES as RESTATEMENT_TABLES
 from chemsafe.restatements import Restatements, record_restatements
@@ -239,6 +240,7 @@ def _write_publication(con: duckdb.DuckDBPyConnection, publication: Publication,
 
 def write_serving_file(warehouse: Path, staged: Path, relations: list[Relation],
                        publication: Publication, previous_serving: Path | None = None,
+                       lineage: Lineage | None = None,
                        ) -> tuple[list[PublishedTable], Restatements]:
     """Write a complete serving file at `staged` (a new file) from the working warehouse,
     with the restatement log against `previous_serving` (the serving file it replaces)."""
@@ -256,7 +258,7 @@ def write_serving_file(warehouse: Path, staged: Path, relations: list[Relation],
         con.execute("detach wh")
         restatements = record_restatements(
             con, previous_serving, publication.publication_id,
-            publication.published_at.replace(tzinfo=None), publication.load_id)
+            publication.published_at.replace(tzinfo=None), publication.load_id, lineage)
         for schema, name in RESTATEMENT_TABLES:
             descriptions[Relation(schema, name)] = RESTATEMENT_COMMENTS[(schema, name)][0]
         for relation, description in descriptions.items():
