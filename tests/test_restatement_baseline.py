@@ -42,12 +42,14 @@ TIER = "create table marts.kpi_tier_quarterly (measure_code varchar, period varc
        "site_id varchar, risk_tier varchar, numerator double, denominator double, " \
        "value double, unit varchar)"
 PACKAGE = "create table marts.esg_disclosure_package (period_type varchar, period varchar, " \
-          "item_code varchar, numerator double, denominator double, value double)"
+          "item_code varchar, numerator double, denominator double, value double, " \
+          "improvement_finding_id varchar, improvement_action_id varchar, " \
+          "evidence_text varchar)"
 
 
 def _publish(folder: Path, name: str, previous: Path | None, load_id: str, sha: str,
              q: float, y: float, t: float, p: float, sites_sha: str = "same",
-             lineage: Lineage | None = None) -> Path:
+             lineage: Lineage | None = None, case: str = "FND-1") -> Path:
     path = folder / f"{name}.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts; create schema audit")
@@ -67,8 +69,10 @@ def _publish(folder: Path, name: str, previous: Path | None, load_id: str, sha: 
                     "('TIER_X', '2025-Q3', 'S01', 'HIGH', ?, null, ?, 'score'), "
                     "('TIER_X', '2025-Q3', 'S01', 'LOW', 1, null, 1, 'score')", [t, t])
         con.execute("insert into marts.esg_disclosure_package values "
-                    "('year', '2025', 'ITEM_P', ?, 40, ?), ('year', '2025', 'ITEM_Z', 1, 1, 1)",
-                    [p, p / 40])
+                    "('year', '2025', 'ITEM_P', ?, 40, ?, null, null, null), "
+                    "('year', '2025', 'ITEM_Z', 1, 1, 1, null, null, null), "
+                    "('year', '2025', 'CASE', 5, null, 5, ?, ?, ?)",
+                    [p, p / 40, case, f"CA-{case}", f"Finding {case} closed"])
         record_restatements(con, previous, name, datetime(2026, 12, 7), load_id, lineage)
         con.execute("create table audit.publication as select ? as publication_id, "
                     "? as load_id", [name, load_id])
@@ -107,9 +111,24 @@ def test_a_republication_of_the_same_drop_keeps_the_drops_baseline(tmp_path: Pat
             "select item_code, is_restated, previous_numerator, previous_denominator, "
             "previous_value, value, previous_publication_id "
             "from marts.esg_disclosure_package order by item_code").fetchall() == [
+            ("CASE", False, None, None, None, 5.0, None),
             ("ITEM_P", True, 10.0, 40.0, 0.25, 0.5, "A"),
             ("ITEM_Z", False, None, None, None, 1.0, None),
         ]
+
+
+def test_an_improvement_case_that_cites_another_finding_is_restated(tmp_path: Path) -> None:
+    # The case's figure (5) is the same; the finding it cites is not: what the package
+    # disclosed changed, and the previous citation is kept. C repeats it (same drop).
+    a = _publish(tmp_path, "A", None, "LA", "sha-a", q=1, y=3, t=5, p=10, case="FND-1")
+    b = _publish(tmp_path, "B", a, "LB", "sha-b", q=1, y=3, t=5, p=10, case="FND-2")
+    c = _publish(tmp_path, "C", b, "LC", "sha-b", q=1, y=3, t=5, p=10, case="FND-2")
+    for path in (b, c):
+        assert query(path, "select is_restated, previous_improvement_finding_id, "
+                           "improvement_finding_id, previous_improvement_action_id, "
+                           "previous_evidence_text, previous_value, previous_publication_id "
+                           "from marts.esg_disclosure_package where item_code = 'CASE'") \
+            == [(True, "FND-1", "FND-2", "CA-FND-1", "Finding FND-1 closed", 5.0, "A")]
 
 
 def test_a_new_drop_starts_from_the_publication_it_replaces(tmp_path: Path) -> None:

@@ -208,10 +208,21 @@ PACKAGE_COLUMNS = {
                                        "previously published, when the figure is restated."),
     "previous_value": ("double", "Added by chemsafe publish: the value as previously "
                                  "published, when the figure is restated."),
+    "previous_improvement_finding_id": ("varchar", "Added by chemsafe publish: the finding "
+                                                   "the improvement case cited as previously "
+                                                   "published, when the row is restated."),
+    "previous_improvement_action_id": ("varchar", "Added by chemsafe publish: the corrective "
+                                                  "action the improvement case cited as "
+                                                  "previously published, when restated."),
+    "previous_evidence_text": ("varchar", "Added by chemsafe publish: the evidence text as "
+                                          "previously published, when the row is restated."),
     "previous_publication_id": ("varchar", "Added by chemsafe publish: the publication whose "
                                            "figure this restates, when restated."),
 }
 PACKAGE_KEY = ("period_type", "period", "item_code")
+# what a package row discloses: its figure, and for an improvement case what it cites
+EVIDENCE = ("improvement_finding_id", "improvement_action_id", "evidence_text")
+PACKAGE_COMPARED = (*FIGURE, *EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -500,7 +511,8 @@ def _narrow_files(con: duckdb.DuckDBPyConnection, publication_id: str,
 
 def _flag_package(con: duckdb.DuckDBPyConnection, previous: _Previous | None) -> int:
     """Add the restatement columns to the staged disclosure package; return how many of
-    its rows are restated (against the same baseline as the KPI cells)."""
+    its rows are restated (against the same baseline as the KPI cells): a row whose
+    figure or whose improvement case (the finding, action and evidence it cites) differs."""
     if not _has(con, _current(con), PACKAGE):
         return 0
     package = _q(PACKAGE)
@@ -508,47 +520,51 @@ def _flag_package(con: duckdb.DuckDBPyConnection, previous: _Previous | None) ->
         con.execute(f"alter table {package} add column {column} {data_type}")
         con.execute(f"comment on column {package}.{column} is {literal(text)}")
     con.execute(f"update {package} set is_restated = false")
-    if previous is not None and _has(con, PREVIOUS, PACKAGE):
-        had = _columns(con, PREVIOUS, PACKAGE)
-        # a row the replaced publication flagged keeps its baseline (same drop only); a
-        # package written before the previous numerator and denominator were kept has
-        # none to carry, so its flagged rows stay flagged
-        carried = ("o.is_restated" if previous.same_drop and "is_restated" in had
-                   else "false")
-        base = {c: (f"case when {carried} then "
-                    f"{'o.previous_' + c if 'previous_' + c in had else 'null'} "
-                    f"else o.{c} end") for c in FIGURE}
-        base_publication = (f"case when {carried} then o.previous_publication_id "
-                            f"else {literal(previous.publication_id)} end")
-        con.execute(f"""
-            update {package} as n
-            set is_restated = true,
-                previous_numerator = p.prev_numerator,
-                previous_denominator = p.prev_denominator,
-                previous_value = p.prev_value,
-                previous_publication_id = p.prev_publication_id
+    if previous is None or not _has(con, PREVIOUS, PACKAGE):
+        return _count(con, f"select count(*) from {package} where is_restated")
+    had = _columns(con, PREVIOUS, PACKAGE)
+    compared = [c for c in PACKAGE_COMPARED if c in had]
+    # a row the replaced publication flagged keeps its baseline (same drop only); a package
+    # written before a previous_ column was kept has none to carry: NULL, so the row stays
+    # flagged
+    carried = "o.is_restated" if previous.same_drop and "is_restated" in had else "false"
+    base = {c: f"case when {carried} then {'o.previous_' + c if 'previous_' + c in had else 'null'}"
+               f" else o.{c} end" for c in compared}
+
+    def differs(old: str, new: str, column: str) -> str:
+        return (f"({_differs(old, new)})" if column in FIGURE
+                else f"({old}) is distinct from ({new})")
+
+    from_base = " or ".join(differs(f"base_{c}", f"n.{c}", c) for c in compared)
+    from_previous = " or ".join(differs(f"o.{c}", f"n.{c}", c) for c in compared)
+    con.execute(f"""
+        update {package} as n
+        set is_restated = true,
+            {', '.join(f'previous_{c} = p.prev_{c}' for c in compared)},
+            previous_publication_id = p.prev_publication_id
+        from (
+            select {', '.join(f'o.{k}' for k in PACKAGE_KEY)},
+                   {', '.join(f'case when from_base then base_{c} else o.{c} end as prev_{c}'
+                              for c in compared)},
+                   case when from_base then base_publication_id else ? end
+                       as prev_publication_id
             from (
-                select *,
-                       {', '.join(f'case when from_base then base_{c} else {c} end '
-                                  f'as prev_{c}' for c in FIGURE)},
-                       case when from_base then base_publication_id else ? end
-                           as prev_publication_id
+                select o.*, {from_base} as from_base, {from_previous} as from_previous
                 from (
-                    select o.*, n.numerator as new_numerator,
-                           n.denominator as new_denominator, n.value as new_value,
-                           {', '.join(f'{expr} as base_{c}' for c, expr in base.items())},
-                           {base_publication} as base_publication_id
+                    select o.*, {', '.join(f'{expr} as base_{c}' for c, expr in base.items())},
+                           case when {carried} then o.previous_publication_id
+                                else {literal(previous.publication_id)} end
+                               as base_publication_id
                     from {_q(PACKAGE, PREVIOUS)} as o
-                    inner join {package} as n on {_same_cell('o', 'n', PACKAGE_KEY)}
-                ) as b
-                cross join lateral (
-                    select ({' or '.join(f'({_differs(f"b.base_{c}", f"b.new_{c}")})'
-                                         for c in FIGURE)}) as from_base,
-                           ({' or '.join(f'({_differs(f"b.{c}", f"b.new_{c}")})'
-                                         for c in FIGURE)}) as from_previous
-                ) as d
-                where from_base or from_previous
-            ) as p
-            where {_same_cell('p', 'n', PACKAGE_KEY)}""", [previous.publication_id])
-    row = first_row(con, f"select count(*) from {package} where is_restated")
+                ) as o
+                inner join {package} as n on {_same_cell('o', 'n', PACKAGE_KEY)}
+            ) as o
+            where from_base or from_previous
+        ) as p
+        where {_same_cell('p', 'n', PACKAGE_KEY)}""", [previous.publication_id])
+    return _count(con, f"select count(*) from {package} where is_restated")
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = first_row(con, sql)
     return int(row[0]) if row else 0
