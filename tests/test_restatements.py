@@ -114,15 +114,21 @@ def expected(scenario: Scenario) -> Expected:
     )
 
 
+def _restated(scenario: Scenario, mart: str, cell: str) -> dict[tuple, tuple]:
+    """The corrected publication's restated cells of one table, every KPI: the three
+    columns `cell` names -> (previous and new numerator, denominator, value, and the
+    value's change)."""
+    rows = query(scenario.paths.serving_db,
+                 f"select {cell}, previous_numerator, numerator, previous_denominator, "
+                 "denominator, previous_value, value, value_change "
+                 "from marts.kpi_restatements where publication_id = ? and mart = ?",
+                 [scenario.corrected_publication, mart])
+    return {r[:3]: r[3:] for r in rows}
+
+
 def test_exactly_the_cells_of_the_corrected_record_are_restated(
         scenario: Scenario, expected: Expected) -> None:
-    rows = query(scenario.paths.serving_db,
-                 "select kpi_code, period, site_id, previous_numerator, numerator, "
-                 "previous_denominator, denominator, previous_value, value, value_change "
-                 "from marts.kpi_restatements where publication_id = ? "
-                 "and mart = 'kpi_quarterly'",
-                 [scenario.corrected_publication])
-    cells = {(r[0], r[1], r[2]): r[3:] for r in rows}
+    cells = _restated(scenario, "kpi_quarterly", "kpi_code, period, site_id")
     assert set(cells) == expected.cells
     # S02 held two drills in 2025-Q3 (DR-S02-008 and DR-S02-009), both adequate before.
     old_num, new_num, old_den, new_den, old_value, new_value, change = \
@@ -188,16 +194,10 @@ def test_the_yearly_figures_of_the_corrected_record_are_restated(
     # one adequate drill fewer over the same drills, at S02 and for the company. Those are
     # the year 2025 and the year-to-date figures at 2025-Q3 and 2025-Q4 (both in the demo's
     # window, which runs to 2026-Q2); no other yearly figure reads the record.
-    rows = query(scenario.paths.serving_db,
-                 "select period_type, period, site_id, previous_numerator, numerator, "
-                 "previous_denominator, denominator, previous_value, value "
-                 "from marts.kpi_restatements where publication_id = ? "
-                 "and mart = 'kpi_yearly' and kpi_code = ?",
-                 [scenario.corrected_publication, KPI])
-    cells = {(r[0], r[1], r[2]): r[3:] for r in rows}
+    cells = _restated(scenario, "kpi_yearly", "period_type, period, site_id")  # KPI only: below
     periods = {("year", "2025"), ("year_to_date", "2025-Q3"), ("year_to_date", "2025-Q4")}
     assert set(cells) == {(t, p, s) for t, p in periods for s in ("S02", None)}
-    for old_num, new_num, old_den, new_den, old_value, new_value in cells.values():
+    for old_num, new_num, old_den, new_den, old_value, new_value, _ in cells.values():
         assert new_num == old_num - 1 and new_den == old_den
         assert (old_value, new_value) == pytest.approx((old_num / old_den, new_num / new_den))
     assert query(scenario.paths.serving_db,
