@@ -371,15 +371,13 @@ def record_restatements(con: duckdb.DuckDBPyConnection, previous_serving: Path |
         con.execute(EXTRACT_CHANGES_DDL)
         for relation in PUBLISHER_TABLES:
             _comment(con, relation)
-        previous = changes = None
+        previous, changes = None, []
         if previous_file is not None:
             _carry_history(con)
             if _has(con, PREVIOUS, MANIFEST):
-                changes = _extract_changes(con)
-                previous = _previous(con, changes)
-        if previous is None:
-            changes = []
-        assert changes is not None
+                found = _extract_changes(con)
+                previous = _previous(con, found)
+                changes = found if previous is not None else []
         disclosed = _log_extract_changes(con, previous, changes, publication_id, load_id)
         restated = {t.name: 0 for t in FIGURE_TABLES}
         if previous is not None:
