@@ -209,6 +209,34 @@ def test_parquet_exports_round_trip(paths: DataPaths) -> None:
             assert sidecar["sha256"] == hashlib.sha256(parquet.read_bytes()).hexdigest()
 
 
+def test_every_export_names_its_grain_and_the_data_holds_it(paths: DataPaths) -> None:
+    """A BI tool reads the sidecar's grain (the key constraint, else the tested grain):
+    every exported table has one, and no two rows of the file share its values (NULLs
+    compared as equal, as the company rows' site_id)."""
+    files = sorted(paths.parquet_exports.resolve().rglob("*.parquet"))
+    assert len(files) >= 25
+    grains = {}
+    with duckdb.connect() as con:
+        for parquet in files:
+            sidecar = json.loads(parquet.with_name(f"{parquet.stem}.schema.json")
+                                 .read_text("utf-8"))
+            grain = sidecar["grain"]
+            meta = pq.read_schema(parquet).metadata or {}
+            assert json.loads(meta[b"chemsafe.grain"]) == grain, parquet.name
+            assert grain and (not sidecar["primary_key"] or grain == sidecar["primary_key"])
+            (rows, distinct), = con.execute(
+                f"select count(*), (select count(*) from (select distinct "
+                f"{', '.join(chr(34) + c + chr(34) for c in grain)} "
+                f"from read_parquet('{parquet}'))) from read_parquet('{parquet}')").fetchall()
+            assert rows == distinct, (parquet.name, grain)
+            grains[parquet.stem] = grain
+    # the grains the README's table of marts documents
+    assert grains["kpi_quarterly"] == ["kpi_code", "period", "site_id"]
+    assert grains["kpi_yearly"] == ["kpi_code", "period_type", "period", "site_id"]
+    assert grains["fct_findings"] == ["finding_id"]
+    assert grains["fct_kpi_events"] == ["kpi_code", "period", "event_type", "event_id"]
+
+
 def test_parquet_exports_carry_the_column_documentation(paths: DataPaths) -> None:
     (publication_id,), = query(paths.serving_db, "select publication_id from audit.publication")
     comments = {

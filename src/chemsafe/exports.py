@@ -4,7 +4,8 @@ One Parquet file per table (Power BI, Excel through Power Query, Spark, pandas),
 from the staged serving file, so the files hold exactly what the serving file holds.
 Column documentation travels twice: as Parquet metadata (the table description in the
 file's key-value metadata, each column's description in its Arrow field metadata) and
-as a sidecar ``<table>.schema.json`` next to the file. Marts are at the top of the
+as a sidecar ``<table>.schema.json`` next to the file, with the table's grain (its primary
+key, else the columns its dbt uniqueness test holds). Marts are at the top of the
 folder, other schemas (audit) in a subfolder of their name. ``manifest.json`` lists every
 file with its row count and SHA-256.
 
@@ -74,6 +75,45 @@ def _primary_key(con: duckdb.DuckDBPyConnection, relation: Relation) -> list[str
     return list(row[0]) if row else []
 
 
+# The grain of the tables the publisher writes itself (no dbt model, no test to read it
+# from): kpi_restatements has no key constraint (site_id and risk_tier may be NULL).
+PUBLISHER_GRAINS = {
+    "marts.kpi_restatements": ["publication_id", "mart", "kpi_code", "period_type", "period",
+                               "site_id", "risk_tier"],
+}
+GRAIN_TESTS = ("unique", "unique_combination_of_columns")
+
+
+def grains_from_manifest(manifest_path: Path) -> dict[str, list[str]]:
+    """'schema.table' -> the columns that identify a row, from the dbt tests that hold it
+    (unique on one column, unique_combination_of_columns): the grain of a table with no
+    primary key constraint (NULL allowed in the key, or no index for memory's sake). A
+    table with several such tests gets the shortest. Only the publisher's tables when the
+    manifest cannot be read."""
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return dict(PUBLISHER_GRAINS)
+    nodes = manifest.get("nodes", {})
+    grains: dict[str, list[str]] = {}
+    for node in nodes.values():
+        metadata = node.get("test_metadata") or {}
+        model = nodes.get(node.get("attached_node") or "")
+        if node.get("resource_type") != "test" or metadata.get("name") not in GRAIN_TESTS \
+                or model is None:
+            continue
+        kwargs = metadata.get("kwargs") or {}
+        columns = (kwargs.get("combination_of_columns")
+                   if metadata["name"] == "unique_combination_of_columns"
+                   else [kwargs.get("column_name")])
+        if not columns or not all(isinstance(c, str) for c in columns):
+            continue
+        relation = f"{model['schema']}.{model.get('alias') or model['name']}"
+        if relation not in grains or len(columns) < len(grains[relation]):
+            grains[relation] = list(columns)
+    return {**grains, **PUBLISHER_GRAINS}
+
+
 def _documented_schema(schema: pa.Schema, columns: list[dict[str, object]],
                        table_metadata: dict[str, str]) -> pa.Schema:
     by_name = {str(c["name"]): c for c in columns}
@@ -88,17 +128,21 @@ def _documented_schema(schema: pa.Schema, columns: list[dict[str, object]],
 
 
 def export_table(con: duckdb.DuckDBPyConnection, table: PublishedTable,
-                 publication: Publication, folder: Path) -> ExportedFile:
+                 publication: Publication, folder: Path,
+                 grains: dict[str, list[str]] | None = None) -> ExportedFile:
     relation = table.relation
     target = folder / export_relpath(relation)
     target.parent.mkdir(parents=True, exist_ok=True)
     columns = _column_info(con, relation)
     primary_key = _primary_key(con, relation)
+    # the columns that identify a row: the key constraint, else the tested grain
+    grain = primary_key or (grains or {}).get(str(relation), [])
     table_metadata = {
         f"{METADATA_PREFIX}table": str(relation),
         f"{METADATA_PREFIX}description": table.description or "",
         f"{METADATA_PREFIX}publication_id": publication.publication_id,
         f"{METADATA_PREFIX}primary_key": json.dumps(primary_key),
+        f"{METADATA_PREFIX}grain": json.dumps(grain),
     }
     reader = con.sql(f"select * from {relation.qualified}").to_arrow_reader(BATCH_ROWS)
     schema = _documented_schema(reader.schema, columns, table_metadata)
@@ -120,6 +164,7 @@ def export_table(con: duckdb.DuckDBPyConnection, table: PublishedTable,
         "sha256": checksum,
         "publication_id": publication.publication_id,
         "primary_key": primary_key,
+        "grain": grain,
         "columns": [
             {**c, "parquet_type": str(schema.field(str(c["name"])).type)} for c in columns
         ],
@@ -131,13 +176,15 @@ def export_table(con: duckdb.DuckDBPyConnection, table: PublishedTable,
 
 
 def write_exports(serving_file: Path, tables: list[PublishedTable], publication: Publication,
-                  folder: Path) -> list[ExportedFile]:
-    """Export every published table of the (staged) serving file into a new folder."""
+                  folder: Path, grains: dict[str, list[str]] | None = None,
+                  ) -> list[ExportedFile]:
+    """Export every published table of the (staged) serving file into a new folder;
+    `grains` ('schema.table' -> columns, grains_from_manifest) for tables with no key."""
     folder.mkdir(parents=True, exist_ok=False)
     exported: list[ExportedFile] = []
     with duckdb.connect(str(serving_file), read_only=True) as con:
         for table in tables:
-            exported.append(export_table(con, table, publication, folder))
+            exported.append(export_table(con, table, publication, folder, grains))
     manifest = {
         "publication_id": publication.publication_id,
         "published_at": publication.published_at.isoformat(),

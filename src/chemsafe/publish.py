@@ -37,7 +37,7 @@ from chemsafe.build_stamp import record_passed_build, why_not_reusable
 from chemsafe.dashboard import write_dashboard
 from chemsafe.db import first_row
 from chemsafe.docs import DocsError, generate_docs
-from chemsafe.exports import ExportedFile, write_exports
+from chemsafe.exports import ExportedFile, grains_from_manifest, write_exports
 from chemsafe.failures import duckdb_error_text, os_error_text, signals_held
 from chemsafe.paths import DataPaths, project_root, semantic_manifest_path
 from chemsafe.reconciliation_scope import (
@@ -264,7 +264,8 @@ def publish_built_warehouse(paths: DataPaths, expected_load_id: str | None = Non
                 paths.warehouse, staged_db, relations, publication, paths.serving_db,
                 Lineage.read(paths.dbt_target / "manifest.json"))
             paths.export_releases.mkdir(parents=True, exist_ok=True)
-            exports = write_exports(staged_db, tables, publication, partial)
+            exports = write_exports(staged_db, tables, publication, partial,
+                                    grains_from_manifest(paths.dbt_target / "manifest.json"))
             _fsync_tree(partial)
             partial.rename(release)
             fsync_dir(paths.export_releases)
