@@ -79,5 +79,6 @@ def narrowed(changed: str | None, relevant: Iterable[str]) -> str | None:
     all of them: a figure restated by a changed file always names one."""
     if not changed:
         return changed
-    files = [f for f in changed.split(", ") if f in set(relevant)]
+    wanted = set(relevant)
+    files = [f for f in changed.split(", ") if f in wanted]
     return ", ".join(files) if files else changed
