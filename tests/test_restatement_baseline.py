@@ -30,6 +30,7 @@ import duckdb
 from chemsafe.paths import DataPaths
 from chemsafe.restatement_lineage import Lineage
 from chemsafe.restatements import record_restatements
+from chemsafe.serving import read_manifest
 from conftest import query
 
 QUARTERLY = "create table marts.kpi_quarterly (kpi_code varchar, period varchar, " \
@@ -219,7 +220,7 @@ def test_a_restated_figure_names_the_changed_files_it_reads(tmp_path: Path) -> N
 
 def test_the_demo_builds_lineage_follows_each_kpi_family(demo_published: Path) -> None:
     # kpi_spec: LEAD_DRILL_ADEQUACY counts drills.csv, LEAD_TRAINING_PASS training_records.csv
-    lineage = Lineage.read(DataPaths(demo_published).dbt_target / "manifest.json")
+    lineage = Lineage.of(read_manifest(DataPaths(demo_published).dbt_target / "manifest.json"))
     assert lineage is not None
     drills = lineage.files_of("kpi_quarterly", "drills")
     training = lineage.files_of("kpi_quarterly", "training")

@@ -18,13 +18,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chemsafe.db import first_row
-from chemsafe.serving import Publication, PublishedTable, Relation
+from chemsafe.serving import Publication, PublishedTable, Relation, node_relation
 
 MARTS_SCHEMA = "marts"
 BATCH_ROWS = 100_000
@@ -84,16 +85,11 @@ PUBLISHER_GRAINS = {
 GRAIN_TESTS = ("unique", "unique_combination_of_columns")
 
 
-def grains_from_manifest(manifest_path: Path) -> dict[str, list[str]]:
+def grains_from_manifest(manifest: dict[str, Any]) -> dict[str, list[str]]:
     """'schema.table' -> the columns that identify a row, from the dbt tests that hold it
     (unique on one column, unique_combination_of_columns): the grain of a table with no
     primary key constraint (NULL allowed in the key, or no index for memory's sake). A
-    table with several such tests gets the shortest. Only the publisher's tables when the
-    manifest cannot be read."""
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return dict(PUBLISHER_GRAINS)
+    table with several such tests gets the shortest."""
     nodes = manifest.get("nodes", {})
     grains: dict[str, list[str]] = {}
     for node in nodes.values():
@@ -108,7 +104,7 @@ def grains_from_manifest(manifest_path: Path) -> dict[str, list[str]]:
                    else [kwargs.get("column_name")])
         if not columns or not all(isinstance(c, str) for c in columns):
             continue
-        relation = f"{model['schema']}.{model.get('alias') or model['name']}"
+        relation = str(node_relation(model))
         if relation not in grains or len(columns) < len(grains[relation]):
             grains[relation] = list(columns)
     return {**grains, **PUBLISHER_GRAINS}

@@ -52,6 +52,7 @@ from chemsafe.serving import (
     PublishedTable,
     PublishError,
     install_serving_file,
+    read_manifest,
     relations_to_publish,
     write_serving_file,
 )
@@ -248,7 +249,8 @@ def publish_built_warehouse(paths: DataPaths, expected_load_id: str | None = Non
         publication = Publication(new_publication_id(now), now, load_id,
                                   build.invocation_id, build.dbt_version)
         pid = publication.publication_id
-        relations = relations_to_publish(paths.dbt_target / "manifest.json", paths.warehouse)
+        manifest = read_manifest(paths.dbt_target / "manifest.json")
+        relations = relations_to_publish(manifest, paths.warehouse)
         reconciliation = reconciliation_scope(paths.warehouse, load_id)
         staged_db = paths.serving_dir / f".chemsafe_serving.{pid}.duckdb"
         partial = paths.export_releases / f".{pid}.partial"
@@ -262,10 +264,10 @@ def publish_built_warehouse(paths: DataPaths, expected_load_id: str | None = Non
             paths.serving_dir.mkdir(parents=True, exist_ok=True)
             tables, restatements = write_serving_file(
                 paths.warehouse, staged_db, relations, publication, paths.serving_db,
-                Lineage.read(paths.dbt_target / "manifest.json"))
+                Lineage.of(manifest))
             paths.export_releases.mkdir(parents=True, exist_ok=True)
             exports = write_exports(staged_db, tables, publication, partial,
-                                    grains_from_manifest(paths.dbt_target / "manifest.json"))
+                                    grains_from_manifest(manifest))
             _fsync_tree(partial)
             partial.rename(release)
             fsync_dir(paths.export_releases)

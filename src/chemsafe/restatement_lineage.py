@@ -16,10 +16,9 @@ has no family: every file upstream of the table counts.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 SOURCE = "extracts"  # the dbt source of the ingested extract files
 FAMILY_MODEL = "int_kpi_events__"
@@ -34,11 +33,10 @@ class Lineage:
     files: dict[str, str]  # unique_id -> extract file name, for the extract sources
 
     @classmethod
-    def read(cls, manifest_path: Path) -> Lineage | None:
-        """From a dbt manifest; None when there is none or it cannot be read (the
-        restatements then name every changed file, as without lineage)."""
+    def of(cls, manifest: dict[str, Any]) -> Lineage | None:
+        """From a dbt manifest; None when it lacks the maps (the restatements then name
+        every changed file, as without lineage)."""
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             return cls(
                 parents=manifest["parent_map"],
                 names={uid: node["name"] for uid, node in manifest["nodes"].items()
@@ -47,7 +45,7 @@ class Lineage:
                        for uid, source in manifest["sources"].items()
                        if source.get("source_name") == SOURCE},
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             return None
 
     def model(self, name: str) -> str | None:

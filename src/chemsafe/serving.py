@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -80,12 +81,23 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def dbt_models_in(manifest_path: Path, schemas: tuple[str, ...]) -> list[Relation]:
-    """Models of the dbt manifest that dbt materialises in one of these schemas."""
+def read_manifest(manifest_path: Path) -> dict[str, Any]:
+    """The build's dbt manifest, read once per publication (what is published, the
+    lineage of the restatements, the grains of the exports)."""
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise PublishError(f"cannot read the dbt manifest {manifest_path}: {exc}") from exc
+    return manifest
+
+
+def node_relation(node: dict[str, Any]) -> Relation:
+    """The relation dbt materialises a manifest node (model or seed) as."""
+    return Relation(node["schema"], node.get("alias") or node["name"])
+
+
+def dbt_models_in(manifest: dict[str, Any], schemas: tuple[str, ...]) -> list[Relation]:
+    """Models of the dbt manifest that dbt materialises in one of these schemas."""
     found = []
     for node in manifest.get("nodes", {}).values():
         config = node.get("config", {})
@@ -94,14 +106,14 @@ def dbt_models_in(manifest_path: Path, schemas: tuple[str, ...]) -> list[Relatio
         if config.get("materialized") == "ephemeral":
             continue
         if node.get("schema") in schemas:
-            found.append(Relation(node["schema"], node.get("alias") or node["name"]))
+            found.append(node_relation(node))
     return sorted(found, key=lambda r: (r.schema, r.name))
 
 
-def relations_to_publish(manifest_path: Path, warehouse: Path) -> list[Relation]:
+def relations_to_publish(manifest: dict[str, Any], warehouse: Path) -> list[Relation]:
     """What goes into the serving file: the dbt models of PUBLISHED_SCHEMAS plus the
     tables matching EXTERNAL_TABLES."""
-    wanted = set(dbt_models_in(manifest_path, PUBLISHED_SCHEMAS))
+    wanted = set(dbt_models_in(manifest, PUBLISHED_SCHEMAS))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         present = {
             Relation(schema, name) for schema, name in con.execute(
