@@ -386,7 +386,7 @@ def record_restatements(con: duckdb.DuckDBPyConnection, previous_serving: Path |
             if lineage is not None:
                 _narrow_files(con, publication_id, lineage)
         package_rows = _flag_package(con, previous)
-        total = first_row(con, f"select count(*) from {_q(RESTATEMENTS)}")
+        total = _count(con, f"select count(*) from {_q(RESTATEMENTS)}")
     finally:
         if previous_file is not None:
             con.execute(f"detach {PREVIOUS}")
@@ -394,7 +394,7 @@ def record_restatements(con: duckdb.DuckDBPyConnection, previous_serving: Path |
         previous.publication_id if previous else None,
         previous.load_id if previous else None,
         previous.baseline_publication_id if previous else None,
-        restated, package_rows, tuple(disclosed), int(total[0]) if total else 0)
+        restated, package_rows, tuple(disclosed), total)
 
 
 def _log_extract_changes(con: duckdb.DuckDBPyConnection, previous: _Previous | None,
