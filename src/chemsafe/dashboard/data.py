@@ -187,30 +187,7 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
                 "select item_code, name_ko, name_en from marts.dim_compliance_items "
                 "order by display_order").fetchall()
         ]
-        restatements = [
-            Restatement(code, name_ko or code, period, _key(site_id), unit, old, new, files,
-                        *fractions)
-            for code, name_ko, period, site_id, unit, old, new, files, *fractions
-            in con.execute(
-                "select r.kpi_code, d.name_ko, r.period, r.site_id, r.unit, "
-                "r.previous_value, r.value, r.changed_extract_files, r.previous_numerator, "
-                "r.numerator, r.previous_denominator, r.denominator "
-                "from marts.kpi_restatements as r "
-                "inner join audit.publication as p on r.publication_id = p.publication_id "
-                "left join marts.dim_kpi_definitions as d on r.kpi_code = d.kpi_code "
-                "where r.mart = 'kpi_quarterly' "
-                "order by r.period, r.kpi_code, r.site_id nulls first").fetchall()
-        ]
-        previous = first_row(con, "select string_agg(distinct r.previous_publication_id, "
-                                  "', ' order by r.previous_publication_id) "
-                                  "from marts.kpi_restatements as r "
-                                  "inner join audit.publication as p "
-                                  "on r.publication_id = p.publication_id "
-                                  "where r.mart = 'kpi_quarterly'")
-        other_restatements = {mart: int(count) for mart, count in con.execute(
-            "select r.mart, count(*) from marts.kpi_restatements as r "
-            "inner join audit.publication as p on r.publication_id = p.publication_id "
-            "where r.mart <> 'kpi_quarterly' group by r.mart order by r.mart").fetchall()}
+        restatements, previous, other_restatements = _read_restatements(con)
         restated = {(r.kpi_code, r.period, r.site_key): r for r in restatements}
         rows: dict[str, KpiRow] = {}
         for (code, name_ko, name_en, kind, unit, direction, target, comparator, site_id,
@@ -255,9 +232,35 @@ def read_dashboard_data(serving_file: Path) -> DashboardData:
         on_target=on_target, headline=list(rows.values()),
         inventory_accuracy=accuracy, inventory_target=target,
         compliance_items=compliance_items, checklist=checklist,
-        restatements=restatements, previous_publication_id=previous[0] if previous else None,
+        restatements=restatements, previous_publication_id=previous,
         other_restatements=other_restatements,
     )
+
+
+def _read_restatements(con: duckdb.DuckDBPyConnection,
+                       ) -> tuple[list[Restatement], str | None, dict[str, int]]:
+    """This publication's rows of marts.kpi_restatements, in one read: the quarterly
+    figures (listed on the page), the publications they restate (comma-separated) and how
+    many figures of each other KPI table it restated (counted)."""
+    quarterly: list[Restatement] = []
+    restated_against: set[str] = set()
+    others: dict[str, int] = {}
+    for mart, against, code, name_ko, period, site_id, unit, old, new, files, *fractions \
+            in con.execute(
+                "select r.mart, r.previous_publication_id, r.kpi_code, d.name_ko, r.period, "
+                "r.site_id, r.unit, r.previous_value, r.value, r.changed_extract_files, "
+                "r.previous_numerator, r.numerator, r.previous_denominator, r.denominator "
+                "from marts.kpi_restatements as r "
+                "inner join audit.publication as p on r.publication_id = p.publication_id "
+                "left join marts.dim_kpi_definitions as d on r.kpi_code = d.kpi_code "
+                "order by r.mart, r.period, r.kpi_code, r.site_id nulls first").fetchall():
+        if mart != "kpi_quarterly":
+            others[mart] = others.get(mart, 0) + 1
+            continue
+        restated_against.add(against)
+        quarterly.append(Restatement(code, name_ko or code, period, _key(site_id), unit, old,
+                                     new, files, *fractions))
+    return quarterly, ", ".join(sorted(restated_against)) or None, others
 
 
 def _read_checklist(con: duckdb.DuckDBPyConnection, period: str) -> list[ChecklistItem]:
