@@ -44,6 +44,15 @@
     and {{ date_expr }} <= {{ quarters_alias }}.quarter_end
 {%- endmacro %}
 
+{#- Kilograms as tonnes (kg / 1000), every decimal kept on every engine: divided as a
+    double, as DuckDB divides two decimals. Spark divides a decimal(38, 10) by 1000.0 into
+    a decimal(38, 9), rounding a small quantity written to 10 decimals (0.1234567891 kg
+    became 0.000123457 t); the unit test eco_tonnes_keep_every_decimal_of_the_kilograms
+    holds it. -#}
+{% macro kg_to_tonnes(kg) -%}
+    (cast({{ kg }} as {{ type_double() }}) / 1000.0)
+{%- endmacro %}
+
 {#- A sum that does not depend on the order rows are added in: floating-point sums in a
     parallel engine can differ in the last bits from run to run, so each value is rounded
     to 12 decimals as an exact decimal first. Reruns reproduce every KPI bit for bit. -#}

@@ -16,7 +16,7 @@ final as (
     select
         period,
         site_id,
-        {{ safe_ratio(exact_sum('value_added_krw_m'), exact_sum('hazardous_chem_use_kg / 1000.0')) }}
+        {{ safe_ratio(exact_sum('value_added_krw_m'), exact_sum(kg_to_tonnes('hazardous_chem_use_kg'))) }}
             as value_per_chem
     from base_months
     {#- sqlfluff's duckdb grammar does not parse grouping sets (standard SQL, run on

@@ -58,7 +58,7 @@ value_events as (
         event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
         event_date='month', facility_id='null', in_denominator='true', in_numerator='true',
         numerator_value='value_added_krw_m',
-        denominator_value='hazardous_chem_use_kg / 1000.0') }}
+        denominator_value=kg_to_tonnes('hazardous_chem_use_kg')) }}
     from months_in_quarter
 
 ),
@@ -71,7 +71,7 @@ factor_events as (
         event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
         event_date='month', facility_id='null', in_denominator='false', in_numerator='true',
         numerator_value='value_added_krw_m',
-        denominator_value='hazardous_chem_use_kg / 1000.0') }}
+        denominator_value=kg_to_tonnes('hazardous_chem_use_kg')) }}
     from months_in_quarter
 
     union all
@@ -82,7 +82,7 @@ factor_events as (
         event_id="site_id || '@' || " ~ dbt.cast('month', dbt.type_string()),
         event_date='month', facility_id='null', in_denominator='true', in_numerator='false',
         numerator_value='value_added_krw_m',
-        denominator_value='hazardous_chem_use_kg / 1000.0') }}
+        denominator_value=kg_to_tonnes('hazardous_chem_use_kg')) }}
     from base_months
 
 ),

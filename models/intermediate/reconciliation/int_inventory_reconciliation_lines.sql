@@ -4,7 +4,8 @@
     facility_id, cas_no); a count is matched to the system by reference_date alone. A line
     matches when both sides exist and |counted_kg - quantity_kg| <= max(abs_tol_kg, rel_tol *
     quantity_kg), with rel_tol_accident_precaution for accident-precaution substances and
-    the tolerances in force on the reference date, in exact decimal arithmetic. Lines on one
+    the tolerances in force on the reference date, in exact decimal arithmetic on every
+    engine (macros/reconciliation/inventory_tolerance.sql). Lines on one
     side only never match (missing_in_field / missing_in_system); variances are never
     netted. A quarter-end line out of tolerance at this and the previous quarter end is
     escalated (is_escalated). Grain: one row per line (reference_date, facility_id, cas_no). -#}
@@ -119,13 +120,10 @@ measured as (
 
     select
         with_tolerance.*,
-        counted_kg - quantity_kg as difference_kg,
-        abs(counted_kg - quantity_kg) as abs_difference_kg,
-        case
-            when quantity_kg is null then null
-            when rel_tol_applied * quantity_kg > abs_tol_kg then rel_tol_applied * quantity_kg
-            else abs_tol_kg
-        end as tolerance_kg
+        {{ exact_difference_kg('counted_kg', 'quantity_kg') }} as difference_kg,
+        abs({{ exact_difference_kg('counted_kg', 'quantity_kg') }}) as abs_difference_kg,
+        {{ inventory_tolerance_kg('rel_tol_applied', 'quantity_kg', 'abs_tol_kg') }}
+            as tolerance_kg
     from with_tolerance
 
 ),
