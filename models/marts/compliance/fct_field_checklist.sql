@@ -52,7 +52,7 @@ evidence_lines as (
             as level_order,
         measure_code,
         criterion_level || ' ' || measure_code || ' = '
-            || coalesce(cast(round(value, 4) as {{ dbt.type_string() }}), '-')
+            || coalesce({{ number_text('value', 4) }}, '-')
             || case
                 when denominator is null then ''
                 else ' (' || cast(cast(numerator as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
@@ -61,7 +61,7 @@ evidence_lines as (
             end
             || case
                 when comparator is null then ''
-                else ' ' || comparator || ' ' || cast(threshold_value as {{ dbt.type_string() }})
+                else ' ' || comparator || ' ' || {{ number_text('threshold_value', 10) }}
             end
             || ': ' || status as evidence_line
     from evidence
