@@ -63,7 +63,7 @@ def sabotaged_build(tmp_path_factory: pytest.TempPathFactory) -> str:
     _rewrite(seeds / "kpi_definitions.csv", move_family)
 
     # 5. An inventory tolerance gets a ninth decimal: the exact arithmetic reads 8
-    #    (macros/reconciliation/inventory_tolerance.sql), so it would be rounded.
+    #    (macros/cross_db/exact_decimal.sql), so it would be rounded.
     def ninth_decimal(rows: list[list[str]]) -> list[list[str]]:
         parameter, value = rows[0].index("parameter"), rows[0].index("parameter_value")
         for row in rows[1:]:
@@ -90,7 +90,7 @@ def sabotaged_build(tmp_path_factory: pytest.TempPathFactory) -> str:
         "assert_zero_lagging_has_leading_beside_it",
         "assert_kpi_definitions_match_implementation",
         "assert_kpi_codes_come_from_their_family",
-        "assert_inventory_tolerances_fit_exact_arithmetic",
+        "assert_rate_parameters_fit_exact_arithmetic",
     ],
 )
 def test_check_fails_the_build(sabotaged_build: str, check: str) -> None:

@@ -90,7 +90,8 @@ tiered as (
         injuries > 0
             or (is_fire_or_explosion and direct_cost_krw >= tier2_fire_cost_krw)
             or (threshold_quantity_kg is not null
-                and released_kg >= threshold_quantity_kg * tier2_tq_fraction)
+                and {{ exact_quantity('released_kg') }}
+                    >= {{ exact_rate_of('tier2_tq_fraction', 'threshold_quantity_kg') }})
             as is_tier2_criterion
     from with_threshold
 

@@ -5,7 +5,7 @@
     matches when both sides exist and |counted_kg - quantity_kg| <= max(abs_tol_kg, rel_tol *
     quantity_kg), with rel_tol_accident_precaution for accident-precaution substances and
     the tolerances in force on the reference date, in exact decimal arithmetic on every
-    engine (macros/reconciliation/inventory_tolerance.sql). Lines on one
+    engine (macros/cross_db/exact_decimal.sql). Lines on one
     side only never match (missing_in_field / missing_in_system); variances are never
     netted. A quarter-end line out of tolerance at this and the previous quarter end is
     escalated (is_escalated). Grain: one row per line (reference_date, facility_id, cas_no). -#}
