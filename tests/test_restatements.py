@@ -202,7 +202,8 @@ def test_the_yearly_figures_of_the_corrected_record_are_restated(
         assert (old_value, new_value) == pytest.approx((old_num / old_den, new_num / new_den))
     assert query(scenario.paths.serving_db,
                  "select distinct mart, kpi_code from marts.kpi_restatements "
-                 "where publication_id = ?", [scenario.corrected_publication]) \
+                 "where publication_id = ? order by mart, kpi_code",
+                 [scenario.corrected_publication]) \
         == [("kpi_quarterly", KPI), ("kpi_yearly", KPI)]
 
 
