@@ -22,9 +22,14 @@
     cast({{ expr }} as decimal(28, 10))
 {%- endmacro %}
 
+{#- A rate (0 to 1, at most 8 decimals) in the narrowest decimal type holding it whole. -#}
+{% macro exact_rate(expr) -%}
+    cast({{ expr }} as decimal(9, 8))
+{%- endmacro %}
+
 {#- rate x quantity, exact: a decimal(38, 18). -#}
 {% macro exact_rate_of(rate, quantity) -%}
-    (cast({{ rate }} as decimal(9, 8)) * {{ exact_quantity(quantity) }})
+    ({{ exact_rate(rate) }} * {{ exact_quantity(quantity) }})
 {%- endmacro %}
 
 {#- counted - quantity, exact (decimal(29, 10) inside), as a type_quantity(). -#}

@@ -1,5 +1,6 @@
 -- The parameters that macros/cross_db/exact_decimal.sql multiplies fit its exact
--- arithmetic, which reads a rate as a decimal(9, 8) and a quantity as a decimal(28, 10):
+-- arithmetic, which reads a rate with exact_rate (decimal(9, 8)) and a quantity with
+-- exact_quantity (decimal(28, 10)):
 -- the inventory's relative tolerances and PSE's tier2_tq_fraction from 0 to 1 with at most
 -- 8 decimals; the inventory floor abs_tol_kg and the threshold quantities from 0 below
 -- 10^18. A value outside would be rounded (or, on Spark, read as NULL) before the
@@ -32,7 +33,7 @@ final as (
         when parameter_value is null or parameter_value < 0 then true
         when not is_rate then parameter_value >= 1000000000000000000
         when parameter_value > 1 then true
-        else parameter_value <> cast(parameter_value as decimal(9, 8))
+        else parameter_value <> {{ exact_rate('parameter_value') }}
     end
 
 )
